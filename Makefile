@@ -1,0 +1,34 @@
+# stratify — the whole setup is `make run` and `make test`.
+SWIFT ?= swift
+CONFIG ?= SampleData/stratify.yaml
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+BIN := .build/release/stratify
+
+.PHONY: setup build run test lint clean
+
+## setup: install libcsv (Debian's libcsv-dev) when its header is missing.
+setup:
+	@if [ ! -f /usr/include/csv.h ]; then \
+	  echo "installing libcsv-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcsv-dev; \
+	fi
+
+## build: release build of the stratify binary.
+build: setup
+	$(SWIFT) build -c release --product stratify
+
+## run: the nightly job on SampleData into ./out.
+run: build
+	$(BIN) validate --config $(CONFIG)
+
+## test: unit and end-to-end tests.
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## lint: swift-format over the sources.
+lint:
+	$(SWIFT) format lint --recursive --strict Sources Tests
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,131 @@
+import CLibCSV
+import Foundation
+
+/// Writes CSV through libcsv with a large buffer: a field is quoted (by `csv_write`) only when it holds a
+/// comma, a quote, CR or LF, so plain files stay plain.
+///
+/// With `protectFormulas`, a cell that begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with a
+/// single quote, so a spreadsheet opening a worklist never runs it as a formula (OWASP CSV injection).
+public final class CSVWriter {
+  private var buffer: [UInt8] = []
+  private var scratch: [UInt8] = []
+  private let handle: FileHandle?
+  private let flushThreshold = 1 << 20
+  public let protectFormulas: Bool
+  private var atLineStart = true
+
+  /// Writes into an in-memory buffer; read it with `contents`.
+  public init(protectFormulas: Bool = false) {
+    handle = nil
+    self.protectFormulas = protectFormulas
+    buffer.reserveCapacity(4096)
+  }
+
+  /// Creates (or truncates) `path` with the given permissions and streams into it.
+  public init(path: String, permissions: Int = 0o640, protectFormulas: Bool = false) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(permissions))
+    guard fd >= 0 else { throw CSVWriteError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+    fchmod(fd, mode_t(permissions))
+    handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    self.protectFormulas = protectFormulas
+    buffer.reserveCapacity(flushThreshold + 65536)
+  }
+
+  /// The bytes written so far (in-memory writer) or not yet flushed (file writer).
+  public var contents: String { String(decoding: buffer, as: UTF8.self) }
+
+  /// Writes one record and its line end (`\n`).
+  public func writeRow(_ fields: [String]) throws {
+    for field in fields { writeField(field) }
+    try endRow()
+  }
+
+  /// Writes one field of the current record.
+  public func writeField(_ field: String) {
+    var text = field
+    text.withUTF8 { writeField(utf8: $0) }
+  }
+
+  /// Writes one field given as UTF-8 bytes, with the same formula protection and libcsv quoting as
+  /// `writeField(_:)` but without building a `String`: the fast path for writers on a hot loop.
+  public func writeField(utf8 src: UnsafeBufferPointer<UInt8>) {
+    if protectFormulas, let first = src.first,
+      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+    {
+      let protected = [0x27] + Array(src)
+      protected.withUnsafeBufferPointer { appendEncoded($0) }
+    } else {
+      appendEncoded(src)
+    }
+  }
+
+  /// Appends a field separator when needed, then the field: plain bytes as they are, anything holding a comma, a
+  /// quote, CR or LF through `csv_write`.
+  private func appendEncoded(_ src: UnsafeBufferPointer<UInt8>) {
+    if !atLineStart { buffer.append(0x2C) }
+    atLineStart = false
+    let needsQuotes = src.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    if !needsQuotes {
+      buffer.append(contentsOf: src)
+      return
+    }
+    let capacity = src.count * 2 + 2
+    if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
+    let written = scratch.withUnsafeMutableBytes { dst in
+      csv_write(dst.baseAddress, capacity, src.baseAddress, src.count)
+    }
+    buffer.append(contentsOf: scratch[0..<written])
+  }
+
+  /// Moves the complete rows buffered in `other` (typically an in-memory writer filled on another thread) to the
+  /// end of this writer and empties `other`, so rows encoded in parallel can be written in a fixed order.
+  public func append(rowsOf other: CSVWriter) throws {
+    precondition(atLineStart && other.atLineStart, "append(rowsOf:) needs both writers at a row boundary")
+    buffer.append(contentsOf: other.buffer)
+    other.buffer.removeAll(keepingCapacity: true)
+    if handle != nil, buffer.count >= flushThreshold { try flush() }
+  }
+
+  /// Ends the current record.
+  public func endRow() throws {
+    buffer.append(0x0A)
+    atLineStart = true
+    if handle != nil, buffer.count >= flushThreshold { try flush() }
+  }
+
+  /// Writes buffered bytes to the file.
+  public func flush() throws {
+    guard let handle, !buffer.isEmpty else { return }
+    do {
+      try handle.write(contentsOf: buffer)
+    } catch {
+      throw CSVWriteError.writeFailed(reason: "\(error)")
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes, fsyncs and closes the file.
+  public func close() throws {
+    try flush()
+    guard let handle else { return }
+    do {
+      try handle.synchronize()
+      try handle.close()
+    } catch {
+      throw CSVWriteError.writeFailed(reason: "\(error)")
+    }
+  }
+}
+
+/// Why a CSV file could not be written.
+public enum CSVWriteError: Error, CustomStringConvertible {
+  case cannotCreate(path: String, reason: String)
+  case writeFailed(reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
+    case .writeFailed(let reason): return "write failed: \(reason)"
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/// The compact, typed records that ingest hands to scoring: dates as `Day`, enums as small enums, rows grouped
+/// per patient. Field names follow DATA_CONTRACT.md.
+
+/// `utilization.csv` event_type.
+public enum EventType: String, CaseIterable, Sendable, Hashable {
+  case ed
+  case urgentCare = "urgent_care"
+  case office
+  case telehealth
+  case noShow = "no_show"
+  case cmContact = "cm_contact"
+}
+
+/// `discharges.csv` admit_type.
+public enum AdmitType: String, CaseIterable, Sendable, Hashable {
+  case emergency, urgent, elective
+}
+
+/// `discharges.csv` disposition.
+public enum Disposition: String, CaseIterable, Sendable, Hashable {
+  case home
+  case homeHealth = "home_health"
+  case snf, irf, ltach, hospice, ama, expired, other
+}
+
+/// One accepted row of `patients.csv`.
+public struct PatientRecord: Sendable, Equatable {
+  public var id: String
+  /// Physical line of the row in patients.csv.
+  public var line: Int
+  public var firstName: String?
+  public var lastName: String?
+  public var birthDate: Day
+  public var sex: String?
+  public var phone: String?
+  public var practiceID: String
+  public var pcpID: String?
+  public var caseManagerID: String?
+  public var payer: String?
+  /// ICD-10-CM codes, normalized: upper case, dots removed, in file order.
+  public var conditions: [String]
+  public var medicationCount: Int?
+  /// Screened social needs, lower case, in file order.
+  public var socialNeeds: [String]
+  public var hospice: Bool?
+  public var deceasedDate: Day?
+
+  public init(
+    id: String, line: Int = 0, firstName: String? = nil, lastName: String? = nil, birthDate: Day, sex: String? = nil,
+    phone: String? = nil, practiceID: String, pcpID: String? = nil, caseManagerID: String? = nil,
+    payer: String? = nil, conditions: [String] = [], medicationCount: Int? = nil, socialNeeds: [String] = [],
+    hospice: Bool? = nil, deceasedDate: Day? = nil
+  ) {
+    self.id = id
+    self.line = line
+    self.firstName = firstName
+    self.lastName = lastName
+    self.birthDate = birthDate
+    self.sex = sex
+    self.phone = phone
+    self.practiceID = practiceID
+    self.pcpID = pcpID
+    self.caseManagerID = caseManagerID
+    self.payer = payer
+    self.conditions = conditions
+    self.medicationCount = medicationCount
+    self.socialNeeds = socialNeeds
+    self.hospice = hospice
+    self.deceasedDate = deceasedDate
+  }
+}
+
+/// One accepted row of `utilization.csv` (the patient is implied by the group it sits in).
+public struct UtilizationEvent: Sendable, Equatable {
+  public var date: Day
+  public var type: EventType
+  /// Kept only when the rule set reads it (nil otherwise, and when empty in the file).
+  public var providerID: String?
+  /// Normalized ICD-10-CM code; kept only when the rule set reads it.
+  public var primaryDx: String?
+
+  public init(date: Day, type: EventType, providerID: String? = nil, primaryDx: String? = nil) {
+    self.date = date
+    self.type = type
+    self.providerID = providerID
+    self.primaryDx = primaryDx
+  }
+}
+
+/// One accepted row of `discharges.csv`.
+public struct DischargeRecord: Sendable, Equatable {
+  public var encounterID: String?
+  public var admitDate: Day
+  public var dischargeDate: Day
+  public var facility: String?
+  public var admitType: AdmitType?
+  public var disposition: Disposition?
+  /// Normalized ICD-10-CM code.
+  public var primaryDx: String?
+
+  public init(
+    encounterID: String? = nil, admitDate: Day, dischargeDate: Day, facility: String? = nil,
+    admitType: AdmitType? = nil, disposition: Disposition? = nil, primaryDx: String? = nil
+  ) {
+    self.encounterID = encounterID
+    self.admitDate = admitDate
+    self.dischargeDate = dischargeDate
+    self.facility = facility
+    self.admitType = admitType
+    self.disposition = disposition
+    self.primaryDx = primaryDx
+  }
+}
+
+/// Rows grouped per patient in one contiguous array (compressed sparse rows): the rows of patient `i` are
+/// `rows[offsets[i]..<offsets[i+1]]`, in file order.
+public struct GroupedRows<Row: Sendable>: Sendable {
+  public private(set) var offsets: [Int32]
+  public private(set) var rows: [Row]
+
+  public init(offsets: [Int32], rows: [Row]) {
+    precondition(offsets.first == 0 && Int(offsets.last ?? 0) == rows.count)
+    self.offsets = offsets
+    self.rows = rows
+  }
+
+  /// Groups `rows` by `patients[k]` (a patient index per row), keeping file order within each patient.
+  public init(patientCount: Int, patients: [Int32], rows: [Row]) {
+    precondition(patients.count == rows.count)
+    var offsets = [Int32](repeating: 0, count: patientCount + 1)
+    for p in patients { offsets[Int(p) + 1] += 1 }
+    for i in 0..<patientCount { offsets[i + 1] += offsets[i] }
+    var next = offsets
+    var grouped = [Row?](repeating: nil, count: rows.count)
+    for (k, p) in patients.enumerated() {
+      grouped[Int(next[Int(p)])] = rows[k]
+      next[Int(p)] += 1
+    }
+    self.offsets = offsets
+    self.rows = grouped.map { $0! }
+  }
+
+  /// No rows for any of `patientCount` patients.
+  public static func empty(patientCount: Int) -> GroupedRows {
+    GroupedRows(offsets: [Int32](repeating: 0, count: patientCount + 1), rows: [])
+  }
+
+  public var patientCount: Int { offsets.count - 1 }
+
+  /// The rows of one patient, in file order.
+  public subscript(patient: Int) -> ArraySlice<Row> {
+    rows[Int(offsets[patient])..<Int(offsets[patient + 1])]
+  }
+}

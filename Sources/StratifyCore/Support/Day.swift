@@ -1,0 +1,131 @@
+/// A calendar date as a day number: days since 1970-01-01 in the proleptic Gregorian calendar.
+///
+/// Every date the pipeline handles is a `Day`: compact (4 bytes), ordered, and free of time zones,
+/// so that the same extracts and as-of date always give the same results.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public var number: Int32
+
+  public init(number: Int32) { self.number = number }
+
+  /// Builds a day from a year, month (1–12) and day of month; nil when the date does not exist.
+  public init?(year: Int, month: Int, day: Int) {
+    guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year), (1...9999).contains(year)
+    else { return nil }
+    number = Int32(Day.daysFromCivil(year: year, month: month, day: day))
+  }
+
+  /// Parses `YYYY-MM-DD`, or a timestamp `YYYY-MM-DDTHH:MM:SS[Z]` truncated to its date.
+  public init?(iso text: some StringProtocol) {
+    var parsed: Day?
+    var copy = String(text)
+    copy.withUTF8 { parsed = Day.parseISO($0) }
+    guard let parsed else { return nil }
+    self = parsed
+  }
+
+  public static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
+
+  public static func + (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number + Int32(rhs)) }
+  public static func - (lhs: Day, rhs: Int) -> Day { Day(number: lhs.number - Int32(rhs)) }
+  public static func - (lhs: Day, rhs: Day) -> Int { Int(lhs.number) - Int(rhs.number) }
+
+  /// Year, month and day of month.
+  public var components: (year: Int, month: Int, day: Int) { Day.civil(fromDays: Int(number)) }
+
+  /// 1 = Monday … 7 = Sunday (ISO 8601).
+  public var isoWeekday: Int {
+    // 1970-01-01 was a Thursday (4).
+    let w = (Int(number) % 7 + 7) % 7  // 0 = Thursday
+    return (w + 3) % 7 + 1
+  }
+
+  public var isWeekend: Bool { isoWeekday >= 6 }
+
+  /// `YYYY-MM-DD`.
+  public var description: String {
+    let (y, m, d) = components
+    return String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y) + "-" + (m < 10 ? "0" : "")
+      + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+  }
+
+  /// Adds calendar months, clamping the day to the end of a shorter month (Jan 31 + 1 month = Feb 28/29).
+  public func addingMonths(_ months: Int) -> Day {
+    let (y, m, d) = components
+    let total = y * 12 + (m - 1) + months
+    let ny = total / 12
+    let nm = total % 12 + 1
+    return Day(year: ny, month: nm, day: min(d, Day.daysIn(month: nm, year: ny))) ?? self
+  }
+
+  /// Whole years from `self` to `other` (age on `other` for a birth date `self`); negative when `other` is earlier.
+  public func wholeYears(until other: Day) -> Int {
+    let (y1, m1, d1) = components
+    let (y2, m2, d2) = other.components
+    var years = y2 - y1
+    if other >= self {
+      if (m2, d2) < (m1, d1) { years -= 1 }
+    } else {
+      if (m2, d2) > (m1, d1) { years += 1 }
+    }
+    return years
+  }
+
+  public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+  public static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// Howard Hinnant's days_from_civil.
+  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146097 + doe - 719468
+  }
+
+  static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+    let z = z0 + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let doe = z - era * 146097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    let y = yoe + era * 400
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (m <= 2 ? y + 1 : y, m, d)
+  }
+
+  /// Parses ISO bytes without allocating: `YYYY-MM-DD` optionally followed by `T…` or ` …` (a time, ignored).
+  public static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+    if b.count > 10 {
+      let sep = b[10]
+      guard sep == 0x54 || sep == 0x20, b.count >= 13 else { return nil }
+      // A time must at least start with two digits.
+      guard isDigit(b[11]), isDigit(b[12]) else { return nil }
+    }
+    guard let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2) else { return nil }
+    return Day(year: y, month: m, day: d)
+  }
+
+  @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+  @inline(__always) static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+    var v = 0
+    for i in start..<(start + count) {
+      let c = b[i]
+      guard isDigit(c) else { return nil }
+      v = v * 10 + Int(c - 0x30)
+    }
+    return v
+  }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import StratifyCore
+
+@main
+struct Stratify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stratify",
+    abstract: "Nightly risk stratification and case-management worklists for primary care.",
+    version: StratifyVersion.current,
+    subcommands: [ValidateCommand.self, SampleCommand.self]
+  )
+}

@@ -1,0 +1,37 @@
+import Testing
+
+@testable import StratifyCore
+
+@Suite struct DayTests {
+  @Test func roundTripsThroughComponents() {
+    for n in stride(from: -800_000, to: 800_000, by: 997) {
+      let day = Day(number: Int32(n))
+      let (y, m, d) = day.components
+      #expect(Day(year: y, month: m, day: d) == day)
+    }
+  }
+
+  @Test(arguments: [("2026-11-26", 4), ("2026-11-28", 6), ("1970-01-01", 4), ("2000-02-29", 2)])
+  func knowsTheWeekday(text: String, weekday: Int) {
+    #expect(Day(iso: text)?.isoWeekday == weekday)
+  }
+
+  @Test func parsesTimestampsAsTheirDate() {
+    #expect(Day(iso: "2026-03-04T10:11:12Z") == Day(year: 2026, month: 3, day: 4))
+    #expect(Day(iso: "2026-02-30") == nil)
+    #expect(Day(iso: "2026-2-3") == nil)
+    #expect(Day(iso: "2026-02-03junk") == nil)
+  }
+
+  @Test func countsWholeYearsLikeAnAge() {
+    let birth = Day(iso: "1950-11-22")!
+    #expect(birth.wholeYears(until: Day(iso: "2026-11-21")!) == 75)
+    #expect(birth.wholeYears(until: Day(iso: "2026-11-22")!) == 76)
+    #expect(Day(iso: "2024-02-29")!.wholeYears(until: Day(iso: "2025-02-28")!) == 0)
+  }
+
+  @Test func addsMonthsClampingTheDay() {
+    #expect(Day(iso: "2026-01-31")!.addingMonths(1) == Day(iso: "2026-02-28"))
+    #expect(Day(iso: "2026-11-15")!.addingMonths(-6) == Day(iso: "2026-05-15"))
+  }
+}
