@@ -1,0 +1,43 @@
+extension DataQualityReport {
+  /// The summary people read after `validate` (and that `run` logs): an aligned table of rows per file, the
+  /// rejects by reason, and the unknown columns. Counts and column names only.
+  public var text: String {
+    var lines: [String] = []
+    let table: [[String]] =
+      [["file", "rows read", "accepted", "rejected", "rejected %"]]
+      + files.map {
+        [$0.file, "\($0.rowsRead)", "\($0.rowsAccepted)", "\($0.rowsRejected)", IngestError.percent($0.rejectShare)]
+      }
+    lines += Self.align(table, rightAligned: [1, 2, 3, 4])
+    lines.append("reject threshold: \(IngestError.percent(rejectThreshold)) of a file's rows")
+
+    let reasons = files.flatMap { file in file.rejectsByCategory.map { [file.file, $0.category.label, "\($0.count)"] } }
+    if !reasons.isEmpty {
+      lines.append("")
+      lines.append("Rejects by reason")
+      lines += Self.align(reasons, rightAligned: [2]).map { "  " + $0 }
+    }
+    let unknown = files.filter { !$0.unknownColumns.isEmpty }
+    if !unknown.isEmpty {
+      lines.append("")
+      lines.append("Unknown columns (ignored)")
+      lines += Self.align(unknown.map { [$0.file, $0.unknownColumns.joined(separator: ", ")] }, rightAligned: [])
+        .map { "  " + $0 }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Pads each column to its widest cell; numbers right-aligned.
+  private static func align(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    guard let columns = rows.map(\.count).max() else { return [] }
+    let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        let isLast = c == row.count - 1
+        return rightAligned.contains(c) ? pad + cell : (isLast ? cell : cell + pad)
+      }
+      .joined(separator: "  ")
+    }
+  }
+}

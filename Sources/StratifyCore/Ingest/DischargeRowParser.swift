@@ -1,0 +1,49 @@
+/// Reads discharges.csv rows into `DischargeRecord`s with the patient index of each.
+struct DischargeRowParser: ExtractRowParser {
+  private(set) var stays: [DischargeRecord] = []
+  /// Patient index of each stay, parallel to `stays`.
+  private(set) var owners: [Int32] = []
+
+  private let directory: PatientDirectory
+  private let patientID, admitDate, dischargeDate: BoundColumn
+  private let encounterID, facility, admitType, disposition, primaryDx: BoundColumn?
+  private let stored: StoredColumns
+  private let admitTypes: EnumMatcher<AdmitType>
+  private let dispositions: EnumMatcher<Disposition>
+
+  init(binding: HeaderBinding, directory: PatientDirectory, stored: StoredColumns) {
+    self.directory = directory
+    self.stored = stored
+    patientID = binding.required("patient_id")
+    encounterID = binding["encounter_id"]
+    admitDate = binding.required("admit_date")
+    dischargeDate = binding.required("discharge_date")
+    facility = binding["facility"]
+    admitType = binding["admit_type"]
+    disposition = binding["disposition"]
+    primaryDx = binding["primary_dx"]
+    admitTypes = EnumMatcher(valueMap: admitType?.valueMap)
+    dispositions = EnumMatcher(valueMap: disposition?.valueMap)
+  }
+
+  mutating func parse(_ row: RowReader) throws {
+    let id = try row.requiredText(patientID)
+    let admit = try row.requiredDate(admitDate)
+    let discharge = try row.requiredDate(dischargeDate)
+    let type = try row.enumeration(admitType, admitTypes)
+    let dispo = try row.enumeration(disposition, dispositions)
+    if discharge < admit {
+      throw FieldProblem(
+        category: .dischargeBeforeAdmit, column: "discharge_date",
+        reason: "discharge_date \(discharge) is before admit_date \(admit)")
+    }
+    let owner = try directory.resolve(id)
+    stays.append(
+      DischargeRecord(
+        encounterID: stored.contains(.dischargeEncounterID) ? row.text(encounterID) : nil, admitDate: admit,
+        dischargeDate: discharge, facility: stored.contains(.dischargeFacility) ? row.text(facility) : nil,
+        admitType: type, disposition: dispo,
+        primaryDx: stored.contains(.dischargePrimaryDx) ? row.code(primaryDx) : nil))
+    owners.append(owner)
+  }
+}

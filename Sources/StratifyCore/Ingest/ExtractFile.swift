@@ -1,0 +1,53 @@
+/// What reading one extract produced besides its parsed rows.
+struct ExtractFileOutcome: Sendable {
+  var summary: InputFileSummary
+  var rejects: [Reject]
+}
+
+/// Reads one extract end to end: header against the contract, then every data record through a row parser;
+/// a record that breaks the contract becomes a `Reject` and reading goes on.
+enum ExtractFile {
+  /// Reads `path` as `kind`; `makeParser` builds the row parser once the header is known.
+  static func read<Parser: ExtractRowParser>(
+    _ kind: ExtractKind, path: String, mapping: ExtractMapping, blockSize: Int,
+    makeParser: (HeaderBinding) -> Parser
+  ) throws -> (Parser, ExtractFileOutcome) {
+    let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
+    var binding: HeaderBinding?
+    var parser: Parser?
+    var rejects: [Reject] = []
+    var rowsRead = 0
+    let summary = try reader.read { record in
+      guard let binding, parser != nil else {
+        let header = try HeaderBinding(header: record.strings, kind: kind, mapping: mapping)
+        binding = header
+        parser = makeParser(header)
+        return
+      }
+      rowsRead += 1
+      guard record.count == binding.fieldCount else {
+        rejects.append(
+          Reject(
+            file: kind.fileName, line: record.line, column: "",
+            reason: "expected \(binding.fieldCount) fields, found \(record.count)", category: .wrongFieldCount))
+        return
+      }
+      do {
+        try parser!.parse(RowReader(record: record, dateFormat: mapping.dateFormat))
+      } catch let problem as FieldProblem {
+        rejects.append(
+          Reject(
+            file: kind.fileName, line: record.line, column: problem.column, reason: problem.reason,
+            category: problem.category))
+      }
+    }
+    guard let binding, let parser else { throw IngestError.emptyFile(file: kind.fileName, path: path) }
+    let outcome = ExtractFileOutcome(
+      summary: InputFileSummary(
+        kind: kind, file: kind.fileName, path: path, byteCount: summary.byteCount, sha256: summary.sha256,
+        rowsRead: rowsRead, rowsAccepted: rowsRead - rejects.count, rowsRejected: rejects.count,
+        unknownColumns: binding.unknownColumns),
+      rejects: rejects)
+    return (parser, outcome)
+  }
+}

@@ -1,0 +1,108 @@
+/// Byte-level parsing of field values, straight from the bytes libcsv hands over, so the hot path builds no
+/// String for a value it does not keep.
+enum FieldBytes {
+  @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+
+  /// The bytes without leading and trailing blanks (libcsv trims unquoted fields; quoted ones may still have
+  /// them).
+  @inline(__always) static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0
+    var end = b.count
+    while start < end, isSpace(b[start]) { start += 1 }
+    while end > start, isSpace(b[end - 1]) { end -= 1 }
+    if start == 0, end == b.count { return b }
+    return UnsafeBufferPointer(rebasing: b[start..<end])
+  }
+
+  @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+
+  /// Whether `b` equals `lowercase` (already lower case) ignoring ASCII case.
+  @inline(__always) static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
+    guard b.count == lowercase.count else { return false }
+    for i in 0..<b.count where lower(b[i]) != lowercase[i] { return false }
+    return true
+  }
+
+  /// A whole number ≥ 0 written with digits only (at most 9, so it fits any Int).
+  static func count(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard !b.isEmpty, b.count <= 9 else { return nil }
+    var value = 0
+    for c in b {
+      guard Day.isDigit(c) else { return nil }
+      value = value * 10 + Int(c - 0x30)
+    }
+    return value
+  }
+
+  private static let yes: [[UInt8]] = ["y", "yes", "true", "1"].map { Array($0.utf8) }
+  private static let no: [[UInt8]] = ["n", "no", "false", "0"].map { Array($0.utf8) }
+
+  /// Y/N and its usual spellings.
+  static func yesNo(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+    if yes.contains(where: { equalsIgnoringCase(b, $0) }) { return true }
+    if no.contains(where: { equalsIgnoringCase(b, $0) }) { return false }
+    return nil
+  }
+
+  /// One ICD-10-CM code normalized: upper case, dots and blanks removed; nil when nothing is left.
+  static func code(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+    var out: [UInt8] = []
+    out.reserveCapacity(b.count)
+    for c in b where c != 0x2E && !isSpace(c) {
+      out.append(c >= 0x61 && c <= 0x7A ? c & ~0x20 : c)
+    }
+    return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+  }
+
+  /// `;`-separated ICD-10-CM codes, each normalized; empty items dropped.
+  static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+    split(b).compactMap(code)
+  }
+
+  /// `;`-separated words, trimmed and lower-cased; empty items dropped.
+  static func list(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+    split(b).compactMap { item in
+      let t = trimmed(item)
+      return t.isEmpty ? nil : String(decoding: t.map(lower), as: UTF8.self)
+    }
+  }
+
+  private static func split(_ b: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
+    var items: [UnsafeBufferPointer<UInt8>] = []
+    var start = 0
+    for i in 0...b.count where i == b.count || b[i] == 0x3B {
+      items.append(UnsafeBufferPointer(rebasing: b[start..<i]))
+      start = i + 1
+    }
+    return items
+  }
+
+  /// A value as it may appear in a reject reason: at most 40 characters.
+  static func quote(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    let text = String(decoding: b, as: UTF8.self)
+    return "'" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "'"
+  }
+}
+
+/// Matches a field against the values of a contract enumeration (case-insensitively), plus the source values a
+/// mapping translates into them, without building a String.
+struct EnumMatcher<Value: RawRepresentable & CaseIterable & Sendable>: Sendable where Value.RawValue == String {
+  private let entries: [([UInt8], Value)]
+
+  /// `valueMap` maps lower-cased source values to contract raw values (checked when the configuration loads).
+  init(valueMap: [String: String]? = nil) {
+    var entries = Value.allCases.map { (Array($0.rawValue.utf8), $0) }
+    for (source, target) in (valueMap ?? [:]).sorted(by: { $0.key < $1.key }) {
+      if let value = Value(rawValue: target) { entries.append((Array(source.utf8), value)) }
+    }
+    self.entries = entries
+  }
+
+  @inline(__always) func match(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
+    for (text, value) in entries where FieldBytes.equalsIgnoringCase(b, text) { return value }
+    return nil
+  }
+
+  /// The contract values, for messages.
+  static var allowed: String { Value.allCases.map(\.rawValue).joined(separator: ", ") }
+}

@@ -1,0 +1,47 @@
+/// One input file as read: where it was, its fingerprint, and what became of its rows (for the manifest and
+/// the data-quality report).
+public struct InputFileSummary: Sendable, Equatable {
+  public var kind: ExtractKind
+  /// Base name used in messages, e.g. `patients.csv`.
+  public var file: String
+  public var path: String
+  public var byteCount: Int
+  /// Lowercase hex SHA-256 of the file's bytes.
+  public var sha256: String
+  /// Data rows (header excluded); always `rowsAccepted + rowsRejected`.
+  public var rowsRead: Int
+  public var rowsAccepted: Int
+  public var rowsRejected: Int
+  /// Header names neither in the contract nor mapped.
+  public var unknownColumns: [String]
+}
+
+/// Everything ingest hands to scoring: the accepted records in compact form, per patient, plus the rejects and
+/// the data-quality report.
+public struct IngestResult: Sendable {
+  /// Accepted patients in file order.
+  public var patients: [PatientRecord]
+  /// patient_id → index in `patients`.
+  public var patientIndex: [String: Int32]
+  public var utilization: GroupedRows<UtilizationEvent>
+  public var discharges: GroupedRows<DischargeRecord>
+  /// Ordered by file (patients, utilization, discharges), then line.
+  public var rejects: [Reject]
+  public var quality: DataQualityReport
+  /// In contract order: patients, utilization, discharges.
+  public var inputs: [InputFileSummary]
+
+  /// The threshold error, when the rejected share of some file (the first in contract order) exceeds it.
+  public var rejectThresholdError: IngestError? {
+    for file in quality.files where file.rowsRead > 0 && file.rejectShare > quality.rejectThreshold {
+      return .rejectThresholdExceeded(
+        file: file.file, rejected: file.rowsRejected, read: file.rowsRead, threshold: quality.rejectThreshold)
+    }
+    return nil
+  }
+
+  /// Throws `IngestError.rejectThresholdExceeded` (exit 65) when a file's rejected share is over the threshold.
+  public func enforceRejectThreshold() throws {
+    if let error = rejectThresholdError { throw error }
+  }
+}

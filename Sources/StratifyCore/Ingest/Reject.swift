@@ -1,0 +1,57 @@
+/// A quarantined row: left out of scoring, written to the rejects file, counted in the data-quality report.
+public struct Reject: Sendable, Equatable {
+  /// Base name of the extract, e.g. `patients.csv`.
+  public var file: String
+  /// Physical line where the record starts.
+  public var line: Int
+  /// The contract column at fault, or "" for a problem with the whole row.
+  public var column: String
+  /// What was expected and what was found; quotes a value only for columns that are not PHI.
+  public var reason: String
+  public var category: RejectCategory
+
+  public init(file: String, line: Int, column: String, reason: String, category: RejectCategory) {
+    self.file = file
+    self.line = line
+    self.column = column
+    self.reason = reason
+    self.category = category
+  }
+}
+
+/// Why a row was rejected, as a short stable key (for metrics and reports) and a label for people.
+public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable {
+  case wrongFieldCount = "wrong_field_count"
+  case missingRequired = "missing_required"
+  case unparseableDate = "unparseable_date"
+  case unknownEnum = "unknown_enum"
+  case badInteger = "bad_integer"
+  case dischargeBeforeAdmit = "discharge_before_admit"
+  case unknownPatient = "unknown_patient"
+  case duplicatePatient = "duplicate_patient"
+
+  public var label: String {
+    switch self {
+    case .wrongFieldCount: return "wrong number of fields"
+    case .missingRequired: return "missing required value"
+    case .unparseableDate: return "unparseable date"
+    case .unknownEnum: return "unknown code value"
+    case .badInteger: return "bad integer"
+    case .dischargeBeforeAdmit: return "discharge before admit"
+    case .unknownPatient: return "patient_id not in patients.csv"
+    case .duplicatePatient: return "duplicate patient_id"
+    }
+  }
+
+  /// Declaration order.
+  public static func < (lhs: RejectCategory, rhs: RejectCategory) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+}
+
+/// A problem found in one row, before the reader attaches file and line to make it a `Reject`.
+struct FieldProblem: Error {
+  var category: RejectCategory
+  var column: String
+  var reason: String
+}

@@ -1,0 +1,121 @@
+/// Typed access to the fields of one data record, applying the extract's mapping. Every accessor validates;
+/// a value that breaks the contract throws a `FieldProblem` whose reason quotes the value only when the column
+/// is not PHI.
+struct RowReader {
+  let record: CSVRecord
+  let dateFormat: DateFormat
+
+  var line: Int { record.line }
+
+  /// The trimmed bytes of a column, after its value map; nil when the header lacks the column.
+  @inline(__always)
+  private func withValue<R>(_ column: BoundColumn?, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+    guard let column else { return nil }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    if let map = column.valueMap, !raw.isEmpty,
+      var mapped = map[String(decoding: raw.map(FieldBytes.lower), as: UTF8.self)]
+    {
+      return try mapped.withUTF8 { try body($0) }
+    }
+    return try body(raw)
+  }
+
+  /// Free text, trimmed; nil when absent or empty.
+  func text(_ column: BoundColumn?) -> String? {
+    withValue(column) { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) } ?? nil
+  }
+
+  /// Free text that must be present.
+  func requiredText(_ column: BoundColumn) throws -> String {
+    guard let value = text(column) else { throw missing(column) }
+    return value
+  }
+
+  /// A date; nil when absent or empty (unknown, never zero).
+  func date(_ column: BoundColumn?) throws -> Day? {
+    try withValue(column) { b -> Day? in
+      if b.isEmpty { return nil }
+      guard let day = dateFormat.parse(b) else {
+        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        throw FieldProblem(
+          category: .unparseableDate, column: column!.spec.name,
+          reason: "unparseable date in \(column!.spec.name)\(shown); expected \(dateFormat.pattern)")
+      }
+      return day
+    } ?? nil
+  }
+
+  /// A date that must be present.
+  func requiredDate(_ column: BoundColumn) throws -> Day {
+    guard let day = try date(column) else { throw missing(column) }
+    return day
+  }
+
+  /// A contract enumeration value (the matcher already knows the column's value map, so no lookup here).
+  func enumeration<Value>(_ column: BoundColumn?, _ matcher: EnumMatcher<Value>) throws -> Value? {
+    guard let column else { return nil }
+    let b = FieldBytes.trimmed(record.bytes(at: column.index))
+    if b.isEmpty { return nil }
+    guard let value = matcher.match(b) else {
+      let shown = column.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+      throw FieldProblem(
+        category: .unknownEnum, column: column.spec.name,
+        reason: "unknown \(column.spec.name)\(shown); expected one of: \(EnumMatcher<Value>.allowed)")
+    }
+    return value
+  }
+
+  /// An enumeration value that must be present.
+  func requiredEnumeration<Value>(_ column: BoundColumn, _ matcher: EnumMatcher<Value>) throws -> Value {
+    guard let value = try enumeration(column, matcher) else { throw missing(column) }
+    return value
+  }
+
+  /// A whole number ≥ 0; nil when absent or empty.
+  func count(_ column: BoundColumn?) throws -> Int? {
+    try withValue(column) { b -> Int? in
+      if b.isEmpty { return nil }
+      guard let value = FieldBytes.count(b) else {
+        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        throw FieldProblem(
+          category: .badInteger, column: column!.spec.name,
+          reason: "bad integer in \(column!.spec.name)\(shown); expected a whole number >= 0")
+      }
+      return value
+    } ?? nil
+  }
+
+  /// Y/N; nil when absent or empty.
+  func yesNo(_ column: BoundColumn?) throws -> Bool? {
+    try withValue(column) { b -> Bool? in
+      if b.isEmpty { return nil }
+      guard let value = FieldBytes.yesNo(b) else {
+        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        throw FieldProblem(
+          category: .unknownEnum, column: column!.spec.name,
+          reason: "unknown \(column!.spec.name)\(shown); expected one of: Y, N (or yes/no, true/false, 1/0)")
+      }
+      return value
+    } ?? nil
+  }
+
+  /// `;`-separated ICD-10-CM codes, normalized.
+  func codes(_ column: BoundColumn?) -> [String] {
+    withValue(column) { FieldBytes.codes($0) } ?? []
+  }
+
+  /// One ICD-10-CM code, normalized; nil when absent or empty.
+  func code(_ column: BoundColumn?) -> String? {
+    withValue(column) { FieldBytes.code($0) } ?? nil
+  }
+
+  /// `;`-separated words, lower-cased.
+  func list(_ column: BoundColumn?) -> [String] {
+    withValue(column) { FieldBytes.list($0) } ?? []
+  }
+
+  private func missing(_ column: BoundColumn) -> FieldProblem {
+    FieldProblem(
+      category: .missingRequired, column: column.spec.name, reason: "missing required value in \(column.spec.name)")
+  }
+}
