@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import StratifyCore
+
+@Suite struct CSVReaderTests {
+  /// One record as read: the line where it starts and its fields.
+  struct Row: Equatable, CustomStringConvertible {
+    var line: Int
+    var fields: [String]
+    init(_ line: Int, _ fields: [String]) {
+      self.line = line
+      self.fields = fields
+    }
+    var description: String { "\(line): \(fields)" }
+  }
+
+  func read(_ text: String, blockSize: Int = CSVReader.defaultBlockSize) throws -> [Row] {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let path = try folder.write("t.csv", text)
+    var rows: [Row] = []
+    try CSVReader(path: path, blockSize: blockSize).read { rows.append(Row($0.line, $0.strings)) }
+    return rows
+  }
+
+  @Test func keepsCommasAndEscapedQuotesInsideQuotedFields() throws {
+    #expect(try read("a,\"b,c\",\"say \"\"hi\"\"\"\n") == [Row(1, ["a", "b,c", "say \"hi\""])])
+  }
+
+  @Test func reportsTheTrueStartLineAfterANewlineInsideAQuotedField() throws {
+    let rows = try read("h1,h2\n1,\"x\ny\nz\"\n2,b\n3,c\n")
+    #expect(rows == [Row(1, ["h1", "h2"]), Row(2, ["1", "x\ny\nz"]), Row(5, ["2", "b"]), Row(6, ["3", "c"])])
+  }
+
+  @Test func readsCRLFLineEnds() throws {
+    #expect(try read("a,b\r\nc,d\r\n") == [Row(1, ["a", "b"]), Row(2, ["c", "d"])])
+  }
+
+  @Test func countsACRLFEmbeddedInAQuotedFieldAsOneLine() throws {
+    let rows = try read("h,i\r\n\"a\r\nb\",x\r\nc,d\r\n")
+    #expect(rows == [Row(1, ["h", "i"]), Row(2, ["a\r\nb", "x"]), Row(4, ["c", "d"])])
+  }
+
+  @Test func skipsAByteOrderMark() throws {
+    #expect(try read("\u{FEFF}id,name\n1,x\n") == [Row(1, ["id", "name"]), Row(2, ["1", "x"])])
+  }
+
+  @Test func skipsBlankLinesButCountsThem() throws {
+    #expect(try read("a\n\nb\n\n\nc\n") == [Row(1, ["a"]), Row(3, ["b"]), Row(6, ["c"])])
+  }
+
+  @Test func ignoresAnEmptyLastLine() throws {
+    #expect(try read("a\nb\n\n") == [Row(1, ["a"]), Row(2, ["b"])])
+  }
+
+  @Test func readsALastRecordWithoutTrailingNewline() throws {
+    #expect(try read("a,b\nc,d") == [Row(1, ["a", "b"]), Row(2, ["c", "d"])])
+  }
+
+  @Test func keepsEmptyFields() throws {
+    #expect(try read(",a,,\n") == [Row(1, ["", "a", "", ""])])
+  }
+
+  @Test(arguments: [
+    ("a\nb,\"open\nmore\nc\n", 2),
+    ("a\n\"open\n", 2),
+    ("h\r\n1,\"x\ny\"\n2,\"never closed\n", 4),
+  ])
+  func reportsAnUnterminatedQuoteAtTheLineItsRecordStarts(text: String, line: Int) throws {
+    #expect(throws: IngestError.unterminatedQuote(file: "t.csv", line: line)) { try read(text) }
+  }
+
+  @Test(arguments: [7, 64, 4096])
+  func recordsCrossingBlockBoundariesKeepContentAndLines(blockSize: Int) throws {
+    var text = "id,note\n"
+    var expected = [Row(1, ["id", "note"])]
+    var line = 2
+    for i in 0..<400 {
+      if i % 37 == 0 {
+        text += "\(i),\"multi\nline, \"\"quoted\"\"\"\r\n"
+        expected.append(Row(line, ["\(i)", "multi\nline, \"quoted\""]))
+        line += 2
+      } else {
+        text += "\(i),plain text \(i)\n"
+        expected.append(Row(line, ["\(i)", "plain text \(i)"]))
+        line += 1
+      }
+      if i % 50 == 0 {
+        text += "\n"
+        line += 1
+      }
+    }
+    #expect(try read(text, blockSize: blockSize) == expected)
+  }
+
+  @Test func readsAFileLargerThanOneDefaultBlock() throws {
+    let row = String(repeating: "x", count: 90)
+    let count = (CSVReader.defaultBlockSize / 100) + 500
+    var text = ""
+    for i in 0..<count { text += "\(i),\(row)\n" }
+    let rows = try read(text)
+    #expect(rows.count == count)
+    #expect(rows.last == Row(count, ["\(count - 1)", row]))
+    #expect(zip(rows, 1...).allSatisfy { $0.line == $1 })
+  }
+
+  @Test func fingerprintsTheWholeFile() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let text = "\u{FEFF}a,b\n1,2\n"
+    let path = try folder.write("f.csv", text)
+    let summary = try CSVReader(path: path, blockSize: 5).read { _ in }
+    #expect(summary.byteCount == text.utf8.count)
+    #expect(summary.sha256 == SHA256.hex(of: Array(text.utf8)))
+    #expect(summary.recordCount == 2)
+  }
+
+  @Test func reportsAMissingFile() throws {
+    #expect(throws: IngestError.fileMissing(file: "nope.csv", path: "/nonexistent/nope.csv")) {
+      try CSVReader(path: "/nonexistent/nope.csv").read { _ in }
+    }
+  }
+
+  @Test func stopsAtTheFirstErrorTheCallbackThrows() throws {
+    struct Stop: Error {}
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let path = try folder.write("s.csv", "a\nb\nc\n")
+    var seen = 0
+    #expect(throws: Stop.self) {
+      try CSVReader(path: path).read { _ in
+        seen += 1
+        throw Stop()
+      }
+    }
+    #expect(seen == 1)
+  }
+}

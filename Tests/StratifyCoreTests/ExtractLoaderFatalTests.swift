@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import StratifyCore
+
+/// Conditions that stop the run: each with its error, message and exit status.
+@Suite struct ExtractLoaderFatalTests {
+  func load(_ files: [String: String?], threshold: Double = 0.01, enforcing: Bool = true) throws -> IngestResult {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let defaults: [String: String] = [
+      "patients.csv": Extracts.file(Extracts.patientsHeader, [Extracts.patient("P1")]),
+      "utilization.csv": Extracts.file(Extracts.utilizationHeader, [Extracts.event("P1")]),
+      "discharges.csv": Extracts.file(Extracts.dischargesHeader, []),
+    ]
+    for (name, text) in defaults {
+      switch files[name] {
+      case .none: try folder.write(name, text)
+      case .some(.none): break  // missing on purpose
+      case .some(.some(let custom)): try folder.write(name, custom)
+      }
+    }
+    return try ExtractLoader.load(
+      InputPaths(folder: folder.path), options: IngestOptions(rejectThreshold: threshold),
+      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), enforcingThreshold: enforcing)
+  }
+
+  /// The error `load` throws, as an `IngestError`.
+  func failure(_ files: [String: String?], threshold: Double = 0.01) -> IngestError? {
+    do {
+      _ = try load(files, threshold: threshold)
+      return nil
+    } catch {
+      return error as? IngestError
+    }
+  }
+
+  @Test func aMissingFileExits66() throws {
+    let error = try #require(failure(["utilization.csv": String?.none]))
+    guard case .fileMissing(let file, let path) = error else { Issue.record("\(error)"); return }
+    #expect(file == "utilization.csv")
+    #expect(path.hasSuffix("/utilization.csv"))
+    #expect(error.exitStatus == .noInput)
+    #expect(error.description.contains("utilization.csv not found"))
+  }
+
+  @Test(arguments: ["patients.csv", "utilization.csv", "discharges.csv"])
+  func anEmptyFileExits65(name: String) throws {
+    for text in ["", "\n\n"] {
+      let error = try #require(failure([name: text]))
+      guard case .emptyFile(let file, _) = error else { Issue.record("\(error)"); return }
+      #expect(file == name)
+      #expect(error.exitStatus == .dataError)
+    }
+  }
+
+  @Test func patientsWithAHeaderButNoRowsExits65() throws {
+    let error = try #require(failure(["patients.csv": Extracts.patientsHeader + "\n"]))
+    #expect(error == .noDataRows(file: "patients.csv", path: error.pathForTest))
+    #expect(error.exitStatus == .dataError)
+  }
+
+  @Test func eventFilesWithOnlyAHeaderAreFine() throws {
+    let result = try load([
+      "utilization.csv": Extracts.utilizationHeader + "\n", "discharges.csv": Extracts.dischargesHeader,
+    ])
+    #expect(result.utilization.rows.isEmpty && result.discharges.rows.isEmpty)
+    #expect(result.utilization.patientCount == 1)
+  }
+
+  @Test func aMissingRequiredColumnNamesItAndSuggestsTheClosestHeader() throws {
+    let error = try #require(
+      failure(["patients.csv": "patient_id,birthdate,practice_id\nP1,1950-01-02,PR1\n"]))
+    #expect(
+      error == .missingColumn(file: "patients.csv", column: "birth_date", header: ["patient_id", "birthdate", "practice_id"]))
+    #expect(error.exitStatus == .dataError)
+    #expect(error.description.contains("missing required column 'birth_date'"))
+    #expect(error.description.contains("did you mean 'birthdate'?"))
+  }
+
+  @Test func twoColumnsForOneContractColumnExit65() throws {
+    let error = try #require(
+      failure(["patients.csv": "patient_id,birth_date,practice_id,Patient_ID\nP1,1950-01-02,PR1,P1\n"]))
+    guard case .duplicateColumn(_, let column, _, _) = error else { Issue.record("\(error)"); return }
+    #expect(column == "patient_id")
+  }
+
+  @Test func anUnterminatedQuoteNamesFileAndStartLine() throws {
+    let text = Extracts.file(Extracts.dischargesHeader, [Extracts.stay("P1")]) + "P1,\"E2,2026-01-01,2026-01-02\n"
+    let error = try #require(failure(["discharges.csv": text]))
+    #expect(error == .unterminatedQuote(file: "discharges.csv", line: 3))
+    #expect(error.exitStatus == .dataError)
+    #expect(error.description.hasPrefix("discharges.csv:3: unterminated quote"))
+  }
+
+  /// 100 utilization rows, `bad` of them with an unknown event type.
+  func utilization(bad: Int) -> String {
+    Extracts.file(Extracts.utilizationHeader, (0..<100).map { Extracts.event("P1", "2026-01-01", $0 < bad ? "zz" : "ed") })
+  }
+
+  @Test func aRejectShareAtTheThresholdPasses() throws {
+    let result = try load(["utilization.csv": utilization(bad: 1)])
+    #expect(result.inputs[1].rowsRejected == 1)
+    #expect(result.rejectThresholdError == nil)
+  }
+
+  @Test func aRejectShareOverTheThresholdExits65() throws {
+    let error = try #require(failure(["utilization.csv": utilization(bad: 2)]))
+    #expect(error == .rejectThresholdExceeded(file: "utilization.csv", rejected: 2, read: 100, threshold: 0.01))
+    #expect(error.exitStatus == .dataError)
+    #expect(error.description.contains("utilization.csv: 2 of 100 rows rejected (2.0%), over the threshold of 1.0%"))
+  }
+
+  @Test func theThresholdIsConfigurable() throws {
+    #expect(failure(["utilization.csv": utilization(bad: 5)], threshold: 0.05) == nil)
+    #expect(failure(["utilization.csv": utilization(bad: 6)], threshold: 0.05) != nil)
+  }
+
+  @Test func withoutEnforcingTheResultStillCarriesTheThresholdError() throws {
+    let result = try load(["utilization.csv": utilization(bad: 3)], enforcing: false)
+    #expect(result.rejects.count == 3)
+    #expect(throws: IngestError.self) { try result.enforceRejectThreshold() }
+  }
+}
+
+extension IngestError {
+  /// The path a `noDataRows`/`emptyFile` error carries, so tests can compare the rest exactly.
+  var pathForTest: String {
+    switch self {
+    case .noDataRows(_, let path), .emptyFile(_, let path), .fileMissing(_, let path): return path
+    default: return ""
+    }
+  }
+}

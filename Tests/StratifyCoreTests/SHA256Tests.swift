@@ -1,0 +1,35 @@
+import Testing
+
+@testable import StratifyCore
+
+@Suite struct SHA256Tests {
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func matchesTheNISTVectors(message: String, digest: String) {
+    #expect(SHA256.hex(of: Array(message.utf8)) == digest)
+  }
+
+  @Test func hashesAMillionAs() {
+    #expect(
+      SHA256.hex(of: [UInt8](repeating: 0x61, count: 1_000_000))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  @Test(arguments: [1, 7, 63, 64, 65, 1000])
+  func givesTheSameDigestWhateverTheChunking(chunk: Int) {
+    let message = (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    var hasher = SHA256()
+    var start = 0
+    while start < message.count {
+      hasher.update(message[start..<min(start + chunk, message.count)])
+      start += chunk
+    }
+    #expect(hasher.finalize().hex == SHA256.hex(of: message))
+  }
+}
