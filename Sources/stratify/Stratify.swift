@@ -7,6 +7,6 @@ struct Stratify: ParsableCommand {
     commandName: "stratify",
     abstract: "Nightly risk stratification and case-management worklists for primary care.",
     version: StratifyVersion.current,
-    subcommands: [ValidateCommand.self, SampleCommand.self]
+    subcommands: [RunCommand.self, ValidateCommand.self, RulesCommand.self, ExplainCommand.self, SampleCommand.self]
   )
 }

@@ -1,0 +1,74 @@
+typealias Fn<T> = @Sendable (EvaluationContext) -> T?
+
+/// Executable form of a checked expression: a closure typed by the expression's static type, so evaluation needs no
+/// dynamic type tests. Value sets and extracts exist only while compiling (as function arguments).
+enum Code: Sendable {
+  case int(Fn<Int>)
+  case number(Fn<Double>)
+  case bool(Fn<Bool>)
+  case string(Fn<String>)
+  case date(Fn<Day>)
+  case duration(Fn<Duration>)
+  case list(Fn<[String]>)
+  case row(RecordKind, Fn<Int>)
+  case valueSet(Int)
+  case extract(RecordKind)
+}
+
+/// A checked expression: its type, whether it can be null, and its code.
+struct Typed: Sendable {
+  var type: ValueType
+  var nullable: Bool
+  var code: Code
+  /// The literal value, when the expression is a literal (for checks such as 'is this a known event_type').
+  var literal: Value? = nil
+
+  /// Evaluates to a dynamically typed `Value` (feature slots, explain).
+  func value(_ ctx: EvaluationContext) -> Value {
+    switch code {
+    case .int(let f): return f(ctx).map(Value.int) ?? .null
+    case .number(let f): return f(ctx).map(Value.number) ?? .null
+    case .bool(let f): return f(ctx).map(Value.bool) ?? .null
+    case .string(let f): return f(ctx).map(Value.string) ?? .null
+    case .date(let f): return f(ctx).map(Value.date) ?? .null
+    case .duration(let f): return f(ctx).map(Value.duration) ?? .null
+    case .list(let f): return f(ctx).map(Value.list) ?? .null
+    case .row(let kind, let f): return f(ctx).map { Value.row(kind, $0) } ?? .null
+    case .valueSet, .extract: return .null
+    }
+  }
+
+  var asInt: Fn<Int>? {
+    if case .int(let f) = code { return f }
+    return nil
+  }
+
+  var asBool: Fn<Bool>? {
+    if case .bool(let f) = code { return f }
+    return nil
+  }
+
+  var asDate: Fn<Day>? {
+    if case .date(let f) = code { return f }
+    return nil
+  }
+
+  /// Numeric code widened to Double (int or number).
+  var asNumber: Fn<Double>? {
+    switch code {
+    case .number(let f): return f
+    case .int(let f): return { ctx in f(ctx).map(Double.init) }
+    default: return nil
+    }
+  }
+
+  var asString: Fn<String>? {
+    if case .string(let f) = code { return f }
+    return nil
+  }
+
+  var asList: Fn<[String]>? {
+    if case .list(let f) = code { return f }
+    return nil
+  }
+}

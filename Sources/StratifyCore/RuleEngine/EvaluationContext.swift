@@ -1,0 +1,75 @@
+/// The extracts a rule set is evaluated against: patients and their rows grouped per patient.
+public struct PatientData: Sendable {
+  public var patients: [PatientRecord]
+  public var utilization: GroupedRows<UtilizationEvent>
+  public var discharges: GroupedRows<DischargeRecord>
+
+  public init(
+    patients: [PatientRecord], utilization: GroupedRows<UtilizationEvent>, discharges: GroupedRows<DischargeRecord>
+  ) {
+    self.patients = patients
+    self.utilization = utilization
+    self.discharges = discharges
+  }
+}
+
+/// Mutable state of one evaluation thread: which patient and which rows are current, the feature values computed
+/// so far, and (for `explain`) where a null decided a comparison. Never shared between threads.
+final class EvaluationContext {
+  let patients: [PatientRecord]
+  let events: [UtilizationEvent]
+  let eventOffsets: [Int32]
+  let stays: [DischargeRecord]
+  let stayOffsets: [Int32]
+  let asOf: Day
+  let calendar: BusinessCalendar
+
+  var patient = 0
+  var event = -1
+  var stay = -1
+  var features: [Value] = []
+  var score: Int?
+  var tier: String?
+  /// When true, comparisons that met a null record it in `nullNotes` (explain only; off on the hot path).
+  var tracing = false
+  var nullNotes: [String] = []
+
+  init(data: PatientData, asOf: Day, calendar: BusinessCalendar) {
+    patients = data.patients
+    events = data.utilization.rows
+    eventOffsets = data.utilization.offsets
+    stays = data.discharges.rows
+    stayOffsets = data.discharges.offsets
+    self.asOf = asOf
+    self.calendar = calendar
+  }
+
+  /// Index range of the current patient's rows of one extract.
+  @inline(__always) func rows(of kind: RecordKind) -> Range<Int> {
+    switch kind {
+    case .event: return Int(eventOffsets[patient])..<Int(eventOffsets[patient + 1])
+    case .stay: return Int(stayOffsets[patient])..<Int(stayOffsets[patient + 1])
+    case .patient: return patient..<(patient + 1)
+    }
+  }
+
+  @inline(__always) func setCurrent(_ kind: RecordKind, _ index: Int) {
+    switch kind {
+    case .event: event = index
+    case .stay: stay = index
+    case .patient: patient = index
+    }
+  }
+
+  @inline(__always) func current(_ kind: RecordKind) -> Int {
+    switch kind {
+    case .event: return event
+    case .stay: return stay
+    case .patient: return patient
+    }
+  }
+
+  func noteNull(_ what: String) {
+    if !nullNotes.contains(what) { nullNotes.append(what) }
+  }
+}

@@ -1,0 +1,39 @@
+/// What scoring decided for one patient: total, tier, the points by rule, and the actions.
+public struct PatientScore: Sendable, Equatable {
+  /// Index of the patient in `PatientData.patients`.
+  public var patient: Int
+  /// nil when the rule set's eligibility excluded the patient from scoring.
+  public var score: Int?
+  public var tier: String
+  /// Rules that gave points (non-zero), in rule order.
+  public var contributions: [Contribution]
+  /// Actions whose condition holds: open ones and ones the extracts show done (closed).
+  public var actions: [ActionOutcome]
+
+  /// The labels of the (up to) `count` largest contributions, largest first, ties in rule order.
+  public func topReasons(_ count: Int = 3) -> [String] {
+    contributions.enumerated()
+      .sorted { ($0.element.points, -$0.offset) > ($1.element.points, -$1.offset) }
+      .prefix(count).map(\.element.reason)
+  }
+
+  public var openActions: [ActionOutcome] { actions.filter { !$0.closed } }
+}
+
+/// Points one rule gave one patient, and why in words.
+public struct Contribution: Sendable, Equatable {
+  public var ruleID: String
+  public var points: Int
+  /// The rule's label, with the band when it is a band rule ("ED visits in the last 6 months: 2–3").
+  public var reason: String
+}
+
+/// An action the rules opened for a patient.
+public struct ActionOutcome: Sendable, Equatable {
+  public var actionID: String
+  public var label: String
+  public var due: Day
+  public var priority: Int
+  /// The closing condition holds: the extracts show it done.
+  public var closed: Bool
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import StratifyCore
+
+/// `stratify run`: the nightly job cron calls.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Score every patient, build the worklists and reports, and publish them atomically.")
+
+  @OptionGroup var common: CommonOptions
+  @Option(help: ArgumentHelp("Rule file (default: Rules/default.yaml).", valueName: "file")) var rules: String?
+  @Option(help: ArgumentHelp("Output folder (default: ./out).", valueName: "dir")) var output: String?
+  @Option(name: .customLong("as-of"), help: ArgumentHelp("Run date YYYY-MM-DD (default: today).", valueName: "date"))
+  var asOf: String?
+  @OptionGroup var logging: LoggingOptions
+
+  func run() throws {
+    let logger = logging.makeLogger()
+    try reportingErrors {
+      let configuration = try common.resolve(rules: rules, output: output, asOf: asOf)
+      let settings = try RunSettings(
+        configuration: configuration, today: today(), cwd: FileManager.default.currentDirectoryPath)
+      let summary = try NightlyRun.execute(settings, logger: logger)
+      if !logging.quiet {
+        let tiers = summary.tiers.map { "\($0.tier) \($0.count)" }.joined(separator: ", ")
+        print("stratify run \(summary.asOf): \(summary.patients) patients (\(tiers)) → \(summary.runPath)")
+      }
+    }
+  }
+}
