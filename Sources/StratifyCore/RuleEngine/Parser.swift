@@ -205,7 +205,13 @@ struct Parser {
       _ = advance()
       var arguments: [Expression.Argument] = []
       while !isSymbol(")") {
-        if !arguments.isEmpty { try expect(symbol: ",", "between arguments") }
+        if !arguments.isEmpty {
+          guard isSymbol(",") else {
+            throw Failure(
+              offset: peek.start, message: "expected ',' or ')' in the arguments of \(name), found \(describe(peek))")
+          }
+          _ = advance()
+        }
         var label: String?
         var labelOffset = peek.start
         if case .identifier(let n) = peek.kind, index + 1 < tokens.count, case .symbol(":") = tokens[index + 1].kind {
@@ -225,7 +231,12 @@ struct Parser {
     case .symbol("["):
       var items: [Expression] = []
       while !isSymbol("]") {
-        if !items.isEmpty { try expect(symbol: ",", "between list items") }
+        if !items.isEmpty {
+          guard isSymbol(",") else {
+            throw Failure(offset: peek.start, message: "expected ',' or ']' in the list, found \(describe(peek))")
+          }
+          _ = advance()
+        }
         items.append(try parseOr())
       }
       _ = advance()
