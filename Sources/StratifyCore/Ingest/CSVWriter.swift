@@ -7,18 +7,18 @@ import Foundation
 /// With `protectFormulas`, a cell that begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with a
 /// single quote, so a spreadsheet opening a worklist never runs it as a formula (OWASP CSV injection).
 public final class CSVWriter {
-  private var buffer: [UInt8] = []
-  private var scratch: [UInt8] = []
+  /// Bytes not yet written and the row state, kept in one stored property so that a field costs one exclusive
+  /// access to the writer instead of several (the generator and the big outputs write ~100M fields).
+  private var pending = PendingRows()
   private let handle: FileHandle?
   private let flushThreshold = 1 << 20
   public let protectFormulas: Bool
-  private var atLineStart = true
 
   /// Writes into an in-memory buffer; read it with `contents`.
   public init(protectFormulas: Bool = false) {
     handle = nil
     self.protectFormulas = protectFormulas
-    buffer.reserveCapacity(4096)
+    pending.bytes.reserveCapacity(4096)
   }
 
   /// Creates (or truncates) `path` with the given permissions and streams into it.
@@ -28,11 +28,11 @@ public final class CSVWriter {
     fchmod(fd, mode_t(permissions))
     handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     self.protectFormulas = protectFormulas
-    buffer.reserveCapacity(flushThreshold + 65536)
+    pending.bytes.reserveCapacity(flushThreshold + 65536)
   }
 
   /// The bytes written so far (in-memory writer) or not yet flushed (file writer).
-  public var contents: String { String(decoding: buffer, as: UTF8.self) }
+  public var contents: String { String(decoding: pending.bytes, as: UTF8.self) }
 
   /// Writes one record and its line end (`\n`).
   public func writeRow(_ fields: [String]) throws {
@@ -53,55 +53,47 @@ public final class CSVWriter {
       first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
     {
       let protected = [0x27] + Array(src)
-      protected.withUnsafeBufferPointer { appendEncoded($0) }
+      protected.withUnsafeBufferPointer { pending.appendField($0) }
     } else {
-      appendEncoded(src)
+      pending.appendField(src)
     }
-  }
-
-  /// Appends a field separator when needed, then the field: plain bytes as they are, anything holding a comma, a
-  /// quote, CR or LF through `csv_write`.
-  private func appendEncoded(_ src: UnsafeBufferPointer<UInt8>) {
-    if !atLineStart { buffer.append(0x2C) }
-    atLineStart = false
-    let needsQuotes = src.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-    if !needsQuotes {
-      buffer.append(contentsOf: src)
-      return
-    }
-    let capacity = src.count * 2 + 2
-    if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
-    let written = scratch.withUnsafeMutableBytes { dst in
-      csv_write(dst.baseAddress, capacity, src.baseAddress, src.count)
-    }
-    buffer.append(contentsOf: scratch[0..<written])
   }
 
   /// Moves the complete rows buffered in `other` (typically an in-memory writer filled on another thread) to the
   /// end of this writer and empties `other`, so rows encoded in parallel can be written in a fixed order.
   public func append(rowsOf other: CSVWriter) throws {
-    precondition(atLineStart && other.atLineStart, "append(rowsOf:) needs both writers at a row boundary")
-    buffer.append(contentsOf: other.buffer)
-    other.buffer.removeAll(keepingCapacity: true)
-    if handle != nil, buffer.count >= flushThreshold { try flush() }
+    precondition(
+      pending.atLineStart && other.pending.atLineStart, "append(rowsOf:) needs both writers at a row boundary")
+    if handle != nil, pending.bytes.count + other.pending.bytes.count >= flushThreshold {
+      // Large blocks go straight to the file, without a copy into this writer's buffer.
+      try flush()
+      try write(other.pending.bytes)
+    } else {
+      pending.bytes.append(contentsOf: other.pending.bytes)
+    }
+    other.pending.bytes.removeAll(keepingCapacity: true)
   }
 
   /// Ends the current record.
   public func endRow() throws {
-    buffer.append(0x0A)
-    atLineStart = true
-    if handle != nil, buffer.count >= flushThreshold { try flush() }
+    pending.endRow()
+    if handle != nil, pending.bytes.count >= flushThreshold { try flush() }
   }
 
   /// Writes buffered bytes to the file.
   public func flush() throws {
-    guard let handle, !buffer.isEmpty else { return }
+    guard handle != nil, !pending.bytes.isEmpty else { return }
+    try write(pending.bytes)
+    pending.bytes.removeAll(keepingCapacity: true)
+  }
+
+  private func write(_ bytes: [UInt8]) throws {
+    guard let handle, !bytes.isEmpty else { return }
     do {
-      try handle.write(contentsOf: buffer)
+      try handle.write(contentsOf: bytes)
     } catch {
       throw CSVWriteError.writeFailed(reason: "\(error)")
     }
-    buffer.removeAll(keepingCapacity: true)
   }
 
   /// Flushes, fsyncs and closes the file.
@@ -114,6 +106,40 @@ public final class CSVWriter {
     } catch {
       throw CSVWriteError.writeFailed(reason: "\(error)")
     }
+  }
+}
+
+/// The encoded bytes a `CSVWriter` holds and where the current row stands.
+private struct PendingRows {
+  var bytes: [UInt8] = []
+  var scratch: [UInt8] = []
+  var atLineStart = true
+
+  /// Appends a field separator when needed, then the field: plain bytes as they are, anything holding a comma, a
+  /// quote, CR or LF through `csv_write`.
+  mutating func appendField(_ src: UnsafeBufferPointer<UInt8>) {
+    if !atLineStart { bytes.append(0x2C) }
+    atLineStart = false
+    var needsQuotes = false
+    for byte in src where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+      needsQuotes = true
+      break
+    }
+    if !needsQuotes {
+      bytes.append(contentsOf: src)
+      return
+    }
+    let capacity = src.count * 2 + 2
+    if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
+    let written = scratch.withUnsafeMutableBytes { dst in
+      csv_write(dst.baseAddress, capacity, src.baseAddress, src.count)
+    }
+    bytes.append(contentsOf: scratch[0..<written])
+  }
+
+  mutating func endRow() {
+    bytes.append(0x0A)
+    atLineStart = true
   }
 }
 
