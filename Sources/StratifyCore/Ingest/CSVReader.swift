@@ -1,4 +1,5 @@
 import CLibCSV
+import Dispatch
 import Foundation
 
 /// Streams the records of a CSV file through libcsv, block by block, with the physical line where each record
@@ -53,34 +54,43 @@ public final class CSVReader {
     }
     defer { csv_free(&parser) }
 
+    // Two buffers: the background hasher reads one while the next block is read into the other.
+    let buffers = [UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16),
+                   UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)]
+    let hashed = [DispatchGroup(), DispatchGroup()]
+    let hasher = BackgroundHasher()
+    defer {
+      for group in hashed { group.wait() }
+      for buffer in buffers { buffer.deallocate() }
+    }
+
     return try withoutActuallyEscaping(body) { body in
       let state = RecordAssembler(deliver: body)
       let context = Unmanaged.passUnretained(state).toOpaque()
-      var hasher = SHA256()
       var byteCount = 0
-      var block = [UInt8](repeating: 0, count: blockSize)
-      var atStart = true
+      var blockIndex = 0
       while true {
-        let n = block.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, blockSize) }
+        let buffer = buffers[blockIndex & 1]
+        // The hash of the block read two turns ago must be done with this buffer.
+        hashed[blockIndex & 1].wait()
+        let n = Foundation.read(fd, buffer, blockSize)
         if n < 0 {
           if errno == EINTR { continue }
           throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
         }
         if n == 0 { break }
         byteCount += n
-        try block.withUnsafeBytes { raw in
-          let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-          hasher.update(chunk)
-          var skip = 0
-          // A UTF-8 byte-order mark is not part of the first header name.
-          if atStart, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
-          atStart = false
-          let fed = csv_parse(&parser, chunk.baseAddress! + skip, n - skip, csvField, csvRowEnd, context)
-          if let error = state.error { throw error }
-          if fed != n - skip {
-            throw IngestError.unreadable(
-              file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))
-          }
+        let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+        hasher.update(chunk, done: hashed[blockIndex & 1])
+        var skip = 0
+        // A UTF-8 byte-order mark is not part of the first header name.
+        if blockIndex == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
+        blockIndex += 1
+        let fed = csv_parse(&parser, chunk.baseAddress! + skip, n - skip, csvField, csvRowEnd, context)
+        if let error = state.error { throw error }
+        if fed != n - skip {
+          throw IngestError.unreadable(
+            file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))
         }
       }
       // Strictness only for the end: report a quote still open at end of file instead of inventing a record.
@@ -89,67 +99,112 @@ public final class CSVReader {
         throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
       }
       if let error = state.error { throw error }
-      return Summary(byteCount: byteCount, sha256: hasher.finalize().hex, recordCount: state.recordCount)
+      return Summary(byteCount: byteCount, sha256: hasher.finalize(), recordCount: state.recordCount)
     }
   }
 }
 
 /// Collects the fields libcsv reports into one record and counts physical lines.
+///
+/// The callbacks run once per field (tens of millions of times on a large extract), so the mutable state sits
+/// behind a pointer: class stored properties would cost a dynamic exclusivity check on every access.
 private final class RecordAssembler {
+  struct State {
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCount = 0
+    var byteCapacity: Int
+    var ends: UnsafeMutablePointer<Int>
+    var endCount = 0
+    var endCapacity: Int
+    /// The physical line the parser is on (1-based).
+    var line = 1
+    var recordLine = 1
+    var recordCount = 0
+    /// Set once `deliver` has thrown; later callbacks do nothing.
+    var failed = false
+  }
+
   let deliver: (CSVRecord) throws -> Void
-  var bytes: [UInt8] = []
-  var ends: [Int] = []
-  /// The physical line the parser is on (1-based).
-  var line = 1
-  var recordLine = 1
-  var recordCount = 0
-  /// The first error thrown by `deliver`; later callbacks are ignored.
+  let state: UnsafeMutablePointer<State>
+  /// The first error thrown by `deliver`.
   var error: Error?
 
   init(deliver: @escaping (CSVRecord) throws -> Void) {
     self.deliver = deliver
-    bytes.reserveCapacity(4096)
-    ends.reserveCapacity(32)
+    state = .allocate(capacity: 1)
+    state.initialize(
+      to: State(bytes: .allocate(capacity: 4096), byteCapacity: 4096, ends: .allocate(capacity: 64), endCapacity: 64))
   }
+
+  deinit {
+    state.pointee.bytes.deallocate()
+    state.pointee.ends.deallocate()
+    state.deinitialize(count: 1)
+    state.deallocate()
+  }
+
+  var recordCount: Int { state.pointee.recordCount }
 
   /// Where the record still being assembled started: its first field's line, or the current line when no field
   /// of it has been completed yet.
-  var pendingRecordLine: Int { ends.isEmpty ? line : recordLine }
+  var pendingRecordLine: Int { state.pointee.endCount == 0 ? state.pointee.line : state.pointee.recordLine }
 
-  func addField(_ field: UnsafeRawBufferPointer) {
-    guard error == nil else { return }
-    if ends.isEmpty { recordLine = line }
+  @inline(__always) func addField(_ field: UnsafeRawBufferPointer) {
+    let s = state
+    guard !s.pointee.failed else { return }
+    if s.pointee.endCount == 0 { s.pointee.recordLine = s.pointee.line }
     if !field.isEmpty {
-      bytes.append(contentsOf: field)
+      let needed = s.pointee.byteCount + field.count
+      if needed > s.pointee.byteCapacity {
+        let capacity = max(needed, s.pointee.byteCapacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: s.pointee.bytes, count: s.pointee.byteCount)
+        s.pointee.bytes.deallocate()
+        s.pointee.bytes = grown
+        s.pointee.byteCapacity = capacity
+      }
+      UnsafeMutableRawPointer(s.pointee.bytes + s.pointee.byteCount).copyMemory(
+        from: field.baseAddress!, byteCount: field.count)
+      s.pointee.byteCount = needed
       // Newlines can only sit inside quoted fields here; each one is a physical line.
       var p = field.baseAddress!
       var remaining = field.count
       while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
-        line += 1
+        s.pointee.line += 1
         let consumed = UnsafeRawPointer(hit) - p + 1
         p = UnsafeRawPointer(hit) + 1
         remaining -= consumed
       }
     }
-    ends.append(bytes.count)
+    if s.pointee.endCount == s.pointee.endCapacity {
+      let capacity = s.pointee.endCapacity * 2
+      let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+      grown.update(from: s.pointee.ends, count: s.pointee.endCount)
+      s.pointee.ends.deallocate()
+      s.pointee.ends = grown
+      s.pointee.endCapacity = capacity
+    }
+    s.pointee.ends[s.pointee.endCount] = s.pointee.byteCount
+    s.pointee.endCount += 1
   }
 
-  func endRow(_ terminator: Int32) {
-    if error == nil, !ends.isEmpty {
-      recordCount += 1
-      bytes.withUnsafeBufferPointer { b in
-        ends.withUnsafeBufferPointer { e in
-          do {
-            try deliver(CSVRecord(line: recordLine, bytes: b, ends: e))
-          } catch {
-            self.error = error
-          }
-        }
+  @inline(__always) func endRow(_ terminator: Int32) {
+    let s = state
+    if !s.pointee.failed, s.pointee.endCount > 0 {
+      s.pointee.recordCount += 1
+      let record = CSVRecord(
+        line: s.pointee.recordLine, bytes: UnsafeBufferPointer(start: s.pointee.bytes, count: s.pointee.byteCount),
+        ends: UnsafeBufferPointer(start: s.pointee.ends, count: s.pointee.endCount))
+      do {
+        try deliver(record)
+      } catch {
+        self.error = error
+        s.pointee.failed = true
       }
     }
-    bytes.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
-    if terminator == 0x0A { line += 1 }
+    s.pointee.byteCount = 0
+    s.pointee.endCount = 0
+    if terminator == 0x0A { s.pointee.line += 1 }
   }
 }
 
