@@ -28,7 +28,7 @@ public enum IngestError: StratifyError, Equatable {
   public var description: String {
     switch self {
     case .fileMissing(let file, let path):
-      return "\(path): \(file) not found; check --input (or `input`/`inputs` in the configuration)"
+      return "\(file) not found: \(path); check --input (or `input`/`inputs` in the configuration)"
     case .unreadable(let file, let path, let reason):
       return "\(path): cannot read \(file): \(reason)"
     case .emptyFile(let file, let path):
