@@ -49,33 +49,21 @@ public struct SampleGenerator: Sendable {
     } catch {
       throw SampleError.cannotWrite(path: directory, reason: "\(error.localizedDescription)")
     }
-    let paths = ["patients.csv", "utilization.csv", "discharges.csv"].map {
-      (directory as NSString).appendingPathComponent($0)
-    }
-    let files = try paths.map { path in
-      do { return try CSVWriter(path: path, permissions: 0o644) } catch {
-        throw SampleError.cannotWrite(path: path, reason: "\(error)")
-      }
-    }
+    let output = try OutputFiles(directory: directory)
     do {
-      try files[0].writeRow(Self.patientsHeader)
-      try files[1].writeRow(Self.utilizationHeader)
-      try files[2].writeRow(Self.dischargesHeader)
       var summary = SampleSummary()
       let chunkCount = (options.patients + Self.chunkSize - 1) / Self.chunkSize
       let window = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
       for first in stride(from: 0, to: chunkCount, by: window) {
         let chunks = encodeChunks(first..<min(chunkCount, first + window))
         for chunk in chunks {
-          try files[0].append(rowsOf: chunk.patients)
-          try files[1].append(rowsOf: chunk.utilization)
-          try files[2].append(rowsOf: chunk.discharges)
           summary.patients += chunk.summary.patients
           summary.utilizationEvents += chunk.summary.utilizationEvents
           summary.stays += chunk.summary.stays
         }
+        try output.submit(chunks)
       }
-      for file in files { try file.close() }
+      try output.close()
       return summary
     } catch let error as CSVWriteError {
       throw SampleError.cannotWrite(path: directory, reason: error.description)
