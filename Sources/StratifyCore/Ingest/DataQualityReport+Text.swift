@@ -11,7 +11,10 @@ extension DataQualityReport {
     lines += Self.align(table, rightAligned: [1, 2, 3, 4])
     lines.append("reject threshold: \(IngestError.percent(rejectThreshold)) of a file's rows")
 
-    let reasons = files.flatMap { file in file.rejectsByCategory.map { [file.file, $0.category.label, "\($0.count)"] } }
+    // The file name only on its first reason, so each file reads as a block.
+    let reasons = files.flatMap { file in
+      file.rejectsByCategory.enumerated().map { [$0.offset == 0 ? file.file : "", $0.element.category.label, "\($0.element.count)"] }
+    }
     if !reasons.isEmpty {
       lines.append("")
       lines.append("Rejects by reason")
