@@ -31,7 +31,9 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Mustache", package: "swift-mustache"),
-      ]
+      ],
+      // HTML templates (swift-mustache) that an organization can restyle; every number is computed in Swift.
+      resources: [.copy("Templates")]
     ),
     .executableTarget(
       name: "stratify",

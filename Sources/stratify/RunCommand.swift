@@ -19,12 +19,16 @@ struct RunCommand: ParsableCommand {
     let logger = logging.makeLogger()
     try reportingErrors {
       let configuration = try common.resolve(rules: rules, output: output, asOf: asOf)
-      let settings = try RunSettings(
+      var settings = try RunSettings(
         configuration: configuration, today: today(), cwd: FileManager.default.currentDirectoryPath)
+      // End-to-end tests stop a run at a named checkpoint to kill it there; nothing else sets this.
+      settings.pauseAt = ProcessInfo.processInfo.environment["STRATIFY_TEST_PAUSE_AT"]
       let summary = try NightlyRun.execute(settings, logger: logger)
       if !logging.quiet {
         let tiers = summary.tiers.map { "\($0.tier) \($0.count)" }.joined(separator: ", ")
-        print("stratify run \(summary.asOf): \(summary.patients) patients (\(tiers)) → \(summary.runPath)")
+        print(
+          "stratify run \(summary.asOf): \(summary.patients) patients (\(tiers)); \(summary.worklistItems) worklist items, "
+            + "\(summary.overdueItems) overdue → \(summary.runPath)")
       }
     }
   }

@@ -5,7 +5,8 @@ import Foundation
 /// comma, a quote, CR or LF, so plain files stay plain.
 ///
 /// With `protectFormulas`, a cell that begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with a
-/// single quote, so a spreadsheet opening a worklist never runs it as a formula (OWASP CSV injection).
+/// single quote, so a spreadsheet opening a worklist never runs it as a formula (OWASP CSV injection). A plain
+/// number such as `-3` (days overdue) is left as it is: it cannot run anything, and a quote would make it text.
 public final class CSVWriter {
   /// Bytes not yet written and the row state, kept in one stored property so that a field costs one exclusive
   /// access to the writer instead of several (the generator and the big outputs write ~100M fields).
@@ -50,13 +51,34 @@ public final class CSVWriter {
   /// `writeField(_:)` but without building a `String`: the fast path for writers on a hot loop.
   public func writeField(utf8 src: UnsafeBufferPointer<UInt8>) {
     if protectFormulas, let first = src.first,
-      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D,
+      !Self.isPlainNumber(src)
     {
       let protected = [0x27] + Array(src)
       protected.withUnsafeBufferPointer { pending.appendField($0) }
     } else {
       pending.appendField(src)
     }
+  }
+
+  /// `-12`, `-0.5`: an optional minus, digits, at most one dot between digits.
+  static func isPlainNumber(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = b.first == 0x2D ? 1 : 0
+    guard i < b.count else { return false }
+    var digits = 0
+    var dot = false
+    while i < b.count {
+      let c = b[i]
+      if c >= 0x30 && c <= 0x39 {
+        digits += 1
+      } else if c == 0x2E && !dot && digits > 0 && i + 1 < b.count {
+        dot = true
+      } else {
+        return false
+      }
+      i += 1
+    }
+    return digits > 0
   }
 
   /// Moves the complete rows buffered in `other` (typically an in-memory writer filled on another thread) to the

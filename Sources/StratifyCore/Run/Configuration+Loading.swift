@@ -20,6 +20,12 @@ extension Configuration {
       config.rejectThreshold = try reader.share(node, key: "reject_threshold")
     },
     Key(name: "mapping") { config, node, reader in config.mappings = try reader.mappings(node) },
+    Key(name: "holidays") { config, node, reader in config.holidays = try reader.holidays(node) },
+    Key(name: "capacity") { config, node, reader in config.capacity = try reader.capacity(node) },
+    Key(name: "keep_runs") { config, node, reader in
+      config.keepRuns = try reader.integer(node, key: "keep_runs", minimum: 1)
+    },
+    Key(name: "templates") { config, node, reader in config.templates = try reader.path(node, key: "templates") },
   ]
 
   /// Reads a configuration file.

@@ -16,6 +16,14 @@ public struct Configuration: Sendable, Equatable {
   public var rejectThreshold: Double?
   /// How foreign-shaped extracts map onto the contract.
   public var mappings: [ExtractKind: ExtractMapping]
+  /// Holidays for business-day due dates (nil: US federal holidays).
+  public var holidays: HolidaySettings?
+  /// Caseload capacity per case manager and tier.
+  public var capacity: CaseloadCapacity?
+  /// Keep the newest N runs in `runs/` (nil: keep all).
+  public var keepRuns: Int?
+  /// Folder of restyled HTML templates.
+  public var templates: String?
 
   public init(
     sourcePath: String? = nil, input: String? = nil, inputs: [ExtractKind: String] = [:], output: String? = nil,

@@ -9,6 +9,15 @@ public struct RunSettings: Sendable {
   public var asOf: Day
   public var ingest: IngestOptions
   public var calendar: BusinessCalendar
+  public var capacity: CaseloadCapacity
+  /// Keep only the newest N runs after a successful publish (nil keeps all).
+  public var keepRuns: Int?
+  /// A folder of restyled templates (nil: the package's own).
+  public var templates: String?
+  /// The clock for the manifest's start and end times (never for the as-of date).
+  public var now: @Sendable () -> Date = { Date() }
+  /// Test hook: stop and wait at this checkpoint (so an end-to-end test can kill -9 the run there).
+  public var pauseAt: String?
 
   /// Resolves defaults: rules `Rules/default.yaml` and output `out` (relative to `cwd`), as-of `today`.
   public init(configuration: Configuration, today: Day, cwd: String) throws {
@@ -17,7 +26,10 @@ public struct RunSettings: Sendable {
     output = configuration.output ?? (cwd + "/out")
     asOf = configuration.asOf ?? today
     ingest = configuration.ingestOptions()
-    calendar = .usFederal
+    calendar = configuration.businessCalendar
+    capacity = configuration.capacity ?? CaseloadCapacity()
+    keepRuns = configuration.keepRuns
+    templates = configuration.templates
   }
 }
 
@@ -27,12 +39,16 @@ public struct RunSummary: Sendable {
   public var runPath: String
   public var patients: Int
   public var tiers: [(tier: String, count: Int)]
+  public var worklistItems: Int
+  public var overdueItems: Int
 }
 
-/// The nightly job: compile rules (fail before reading data) → lock → ingest → score → write into staging →
-/// publish atomically. Each stage logs one line of counts and timings, never patient data.
+/// The nightly job: compile rules (fail before reading data) → lock → ingest → score → worklists → write into a
+/// staging folder → record the run as pending in the history → publish the folder atomically → mark the run
+/// published. Each stage logs one line of counts and timings, never patient data.
 public enum NightlyRun {
   public static func execute(_ settings: RunSettings, logger: Logger) throws -> RunSummary {
+    let startedAt = settings.now()
     var clock = StageClock()
     let ruleSet = try RuleSetLoader.load(path: settings.rulesPath)
     logger.info(
@@ -47,11 +63,15 @@ public enum NightlyRun {
     let lock = try RunLock(path: folder.lockPath)
     defer { withExtendedLifetime(lock) {} }
     folder.removeLeftovers()
+    let history = try HistoryStore(path: folder.historyPath)
+    try history.recover { asOf in Manifest.runUID(atPath: folder.runPath(asOf) + "/manifest.json") }
 
     var options = settings.ingest
     options.storedColumns = ruleSet.storedColumns
     let ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
     let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
+    checkpoint("ingested", settings)
+    clock.restart()
 
     let engine = ScoringEngine(ruleSet: ruleSet, asOf: settings.asOf, calendar: settings.calendar)
     let scores = engine.score(data)
@@ -63,16 +83,117 @@ public enum NightlyRun {
         "tiers": "\(tiers.map { "\($0.tier)=\($0.count)" }.joined(separator: " "))", "seconds": "\(clock.lap())",
       ])
 
+    let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let previous = try history.previousWorklist(before: settings.asOf) { rank[$0] }
+    let items = WorklistBuilder(ruleSet: ruleSet, asOf: settings.asOf, capacity: settings.capacity)
+      .build(scores: scores, patients: data.patients, previous: previous)
+    let closed = closedActions(scores, data.patients, previous, asOf: settings.asOf)
+    let overCapacity = items.filter(\.overCapacity)
+    logger.info(
+      "worklists built",
+      metadata: [
+        "items": "\(items.count)", "overdue": "\(items.filter(\.isOverdue).count)",
+        "lists": "\(Set(items.map(\.list)).count)", "closed_since_last_run": "\(closed.sinceLastRun)",
+        "previous_run": "\(previous.asOf?.description ?? "none")", "seconds": "\(clock.lap())",
+      ])
+    if !overCapacity.isEmpty {
+      for (list, count) in Dictionary(grouping: overCapacity, by: \.list).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+        logger.warning("over capacity", metadata: ["list": "\(list)", "items": "\(count)"])
+      }
+    }
+
+    let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
+    var outputs: [String] = []
     do {
       try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv")
-    } catch let error as CSVWriteError {
+      try WorklistWriter.writeCSV(items, to: staging + "/worklist.csv")
+      try WorklistWriter.writeListFiles(items, folder: staging + "/worklists")
+      try WorklistWriter.writeHTML(
+        items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
+      try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
+      checkpoint("staging-written", settings)
+      outputs = try FileManager.default.subpathsOfDirectory(atPath: staging).sorted() + ["manifest.json"]
+      let manifest = makeManifest(
+        uid: uid, settings: settings, startedAt: startedAt, ingest: ingest, ruleSet: ruleSet, tiers: tiers,
+        items: items, closed: closed.sinceLastRun, outputs: outputs)
+      try OutputFile.write(manifest.json, to: staging + "/manifest.json")
+    } catch let error as StratifyError {
       try? FileManager.default.removeItem(atPath: staging)
-      throw RunError.cannotWrite(path: staging, reason: error.description)
+      throw error
+    } catch {
+      try? FileManager.default.removeItem(atPath: staging)
+      throw RunError.cannotWrite(path: staging, reason: "\(error)")
     }
+    logger.info("outputs written", metadata: ["files": "\(outputs.count)", "seconds": "\(clock.lap())"])
+
+    try history.recordPending(
+      RunRecord.New(
+        uid: uid, asOf: settings.asOf, startedAt: Manifest.timestamp(startedAt),
+        finishedAt: Manifest.timestamp(settings.now()), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version,
+        ruleSetSHA256: ruleSet.sha256, inputsJSON: inputsJSON(ingest),
+        patients: scores.map { (data.patients[$0.patient].id, $0.score, $0.tier) },
+        actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) } + closed.rows,
+        worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count, closedActions: closed.sinceLastRun,
+        metricsJSON: "{}"))
+    checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
+    checkpoint("published", settings)
+    try history.publish(uid: uid)
+    if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
     logger.info("published", metadata: ["run": "runs/\(settings.asOf)", "seconds": "\(clock.lap())"])
-    return RunSummary(asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers)
+    return RunSummary(
+      asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,
+      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
+  }
+
+  /// Actions whose closing condition holds tonight, as history rows; `sinceLastRun` counts those that were open
+  /// on the previous run's lists (closed since then).
+  static func closedActions(
+    _ scores: [PatientScore], _ patients: [PatientRecord], _ previous: PreviousWorklist, asOf: Day
+  ) -> (rows: [(String, String, String, String, Day, Day, Bool)], sinceLastRun: Int)
+  {
+    var rows: [(String, String, String, String, Day, Day, Bool)] = []
+    var since = 0
+    for s in scores {
+      let p = patients[s.patient]
+      for action in s.actions where action.closed {
+        let before = previous.open[PreviousWorklist.key(patient: p.id, action: action.actionID)]
+        if before != nil { since += 1 }
+        let list = (p.caseManagerID ?? "").isEmpty ? WorklistBuilder.unassignedList(practice: p.practiceID) : p.caseManagerID!
+        rows.append((p.id, action.actionID, list, s.tier, before?.openedOn ?? asOf, action.due, true))
+      }
+    }
+    return (rows, since)
+  }
+
+  static func makeManifest(
+    uid: String, settings: RunSettings, startedAt: Date, ingest: IngestResult, ruleSet: RuleSet,
+    tiers: [(tier: String, count: Int)], items: [WorklistItem], closed: Int, outputs: [String]
+  ) -> Manifest {
+    Manifest(
+      stratifyVersion: StratifyVersion.current, runUID: uid, asOf: settings.asOf.description,
+      startedAt: Manifest.timestamp(startedAt), finishedAt: Manifest.timestamp(settings.now()), exitStatus: 0,
+      inputs: ingest.inputs.map {
+        Manifest.Input(
+          file: $0.file, path: $0.path, bytes: $0.byteCount, sha256: $0.sha256, rowsRead: $0.rowsRead,
+          rowsAccepted: $0.rowsAccepted, rowsRejected: $0.rowsRejected, unknownColumns: $0.unknownColumns)
+      },
+      ruleSet: Manifest.RuleSetInfo(
+        name: ruleSet.name, version: ruleSet.version, sha256: ruleSet.sha256, file: ruleSet.file),
+      patientsPerTier: Dictionary(uniqueKeysWithValues: tiers.map { ($0.tier, $0.count) }),
+      worklist: Manifest.WorklistInfo(
+        items: items.count, overdue: items.filter(\.isOverdue).count, patients: Set(items.map(\.patientID)).count,
+        lists: Set(items.map(\.list)).count, overCapacity: items.filter(\.overCapacity).count, closedActions: closed),
+      outputs: outputs)
+  }
+
+  static func inputsJSON(_ ingest: IngestResult) -> String {
+    let entries = ingest.inputs.map {
+      "{\"file\":\"\($0.file)\",\"sha256\":\"\($0.sha256)\",\"bytes\":\($0.byteCount),\"rows_read\":\($0.rowsRead),"
+        + "\"rows_accepted\":\($0.rowsAccepted),\"rows_rejected\":\($0.rowsRejected)}"
+    }
+    return "[" + entries.joined(separator: ",") + "]"
   }
 
   /// Patients per tier in the rule set's tier order (the eligibility's `otherwise` tier last).
@@ -83,11 +204,20 @@ public enum NightlyRun {
     if let other = ruleSet.eligibility?.otherwiseTier, !names.contains(other) { names.append(other) }
     return names.map { ($0, counts[$0] ?? 0) }
   }
+
+  /// The test hook behind `RunSettings.pauseAt`: announce the checkpoint with a marker file, then wait to be killed.
+  static func checkpoint(_ name: String, _ settings: RunSettings) {
+    guard settings.pauseAt == name else { return }
+    _ = FileManager.default.createFile(atPath: settings.output + "/.paused-\(name)", contents: Data())
+    while true { sleep(60) }
+  }
 }
 
 /// Seconds since the previous lap, rounded to milliseconds, for the stage log lines.
 struct StageClock {
   private var last = DispatchTime.now().uptimeNanoseconds
+
+  mutating func restart() { last = DispatchTime.now().uptimeNanoseconds }
 
   mutating func lap() -> Double {
     let now = DispatchTime.now().uptimeNanoseconds

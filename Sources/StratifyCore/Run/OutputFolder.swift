@@ -41,7 +41,8 @@ public struct OutputFolder: Sendable {
   /// Removes staging and swap leftovers of runs that were killed (call with the lock held).
   public func removeLeftovers() {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-    for name in names where name.hasPrefix(".staging-") || name.hasPrefix(".retired-") || name.hasPrefix(".latest-") {
+    for name in names where name.hasPrefix(".staging-") || name.hasPrefix(".retired-") || name.hasPrefix(".latest-")
+      || name.hasPrefix(".paused-") {
       try? FileManager.default.removeItem(atPath: root + "/" + name)
     }
   }

@@ -1,0 +1,78 @@
+/// Turns scores into ordered worklists: one item per open action per patient, assigned to the patient's case
+/// manager or to the practice's `unassigned` list, with status against the previous run and capacity flags.
+public struct WorklistBuilder: Sendable {
+  public var ruleSet: RuleSet
+  public var asOf: Day
+  public var capacity: CaseloadCapacity
+
+  public init(ruleSet: RuleSet, asOf: Day, capacity: CaseloadCapacity = CaseloadCapacity()) {
+    self.ruleSet = ruleSet
+    self.asOf = asOf
+    self.capacity = capacity
+  }
+
+  /// The unassigned list of a practice.
+  public static func unassignedList(practice: String) -> String { "unassigned-\(practice)" }
+
+  public func build(scores: [PatientScore], patients: [PatientRecord], previous: PreviousWorklist) -> [WorklistItem] {
+    let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var items: [WorklistItem] = []
+    for s in scores {
+      guard let score = s.score else { continue }
+      let p = patients[s.patient]
+      let tierRank = rank[s.tier] ?? ruleSet.tiers.count
+      let reasons = s.topReasons(3)
+      let caseManager = p.caseManagerID ?? ""
+      let list = caseManager.isEmpty ? Self.unassignedList(practice: p.practiceID) : caseManager
+      for action in s.openActions {
+        let before = previous.open[PreviousWorklist.key(patient: p.id, action: action.actionID)]
+        let status: WorklistItem.Status
+        switch before {
+        case nil: status = .new
+        case let b? where tierRank < b.tierRank: status = .escalated
+        case let b? where tierRank > b.tierRank: status = .deescalated
+        default: status = .carried
+        }
+        let openedOn = before?.openedOn ?? asOf
+        items.append(
+          WorklistItem(
+            list: list, caseManagerID: caseManager, patientID: p.id, action: action.actionID,
+            actionLabel: action.label, priority: action.priority, due: action.due, daysUntilDue: action.due - asOf,
+            tier: s.tier, tierRank: tierRank, score: score, firstName: p.firstName ?? "", lastName: p.lastName ?? "",
+            phone: p.phone ?? "", practiceID: p.practiceID, pcpID: p.pcpID ?? "", reasons: reasons, status: status,
+            openedOn: openedOn, daysOnList: max(0, asOf - openedOn), overCapacity: false))
+      }
+    }
+    items.sort(by: Self.precedes)
+    flagCapacity(&items)
+    return items
+  }
+
+  /// List order: by list (case managers, then unassigned lists), then overdue first, due date, tier (most
+  /// intensive first), score (high first), patient_id, and for one patient the action priority and id.
+  public static func precedes(_ a: WorklistItem, _ b: WorklistItem) -> Bool {
+    let aUnassigned = a.caseManagerID.isEmpty, bUnassigned = b.caseManagerID.isEmpty
+    if aUnassigned != bUnassigned { return !aUnassigned }
+    if a.list != b.list { return a.list.utf8.lexicographicallyPrecedes(b.list.utf8) }
+    if a.isOverdue != b.isOverdue { return a.isOverdue }
+    if a.due != b.due { return a.due < b.due }
+    if a.tierRank != b.tierRank { return a.tierRank < b.tierRank }
+    if a.score != b.score { return a.score > b.score }
+    if a.patientID != b.patientID { return a.patientID.utf8.lexicographicallyPrecedes(b.patientID.utf8) }
+    if a.priority != b.priority { return a.priority < b.priority }
+    return a.action.utf8.lexicographicallyPrecedes(b.action.utf8)
+  }
+
+  /// Flags the patients beyond a list's capacity for their tier, in list order (the most urgent stay within).
+  func flagCapacity(_ items: inout [WorklistItem]) {
+    var seen: [String: [String: Set<String>]] = [:]
+    for i in items.indices {
+      let item = items[i]
+      guard let limit = capacity.limit(list: item.list, tier: item.tier) else { continue }
+      var patients = seen[item.list, default: [:]][item.tier, default: []]
+      patients.insert(item.patientID)
+      seen[item.list, default: [:]][item.tier] = patients
+      items[i].overCapacity = patients.count > limit
+    }
+  }
+}
