@@ -17,9 +17,10 @@ setup:
 build: setup
 	$(SWIFT) build -c release --product stratify
 
-## run: the nightly job on SampleData into ./out.
+## run: the nightly job on SampleData into ./out (the configuration pins the sample's as-of date).
 run: build
 	$(BIN) validate --config $(CONFIG)
+	$(BIN) run --config $(CONFIG)
 
 ## test: unit and end-to-end tests.
 test: setup

@@ -8,7 +8,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as StratifyError {
-    FileHandle.standardError.write(Data("stratify: error: \(error.description)\n".utf8))
+    // Diagnostics that already read `file:line:col: error: …` are printed as they are, like a compiler's.
+    let text = error.description
+    let firstLine = text.prefix { $0 != "\n" }
+    let message = firstLine.contains(": error: ") ? text : "stratify: error: \(text)"
+    FileHandle.standardError.write(Data((message + "\n").utf8))
     throw ExitCode(error.exitStatus.rawValue)
   } catch let error as ExitCode {
     throw error

@@ -58,15 +58,18 @@ import Testing
         after_10th_within_10: 'count(utilization, after: 2026-11-10, within: 10d)'
         until_10th: 'count(utilization, until: 2026-11-10)'
         six_months: 'count(utilization, within: 6mo)'
+        everything: count(utilization)
       """, data(patient(), events: events))
     // as_of − 180d = 2026-05-24, exclusive: 05-24 is out, 11-10 and 11-20 are in, 11-21 (after as-of) is out.
+    // Rows after as-of are never seen, with or without a window: 5 rows, 4 visible.
     #expect(v["within_180"] == .int(2))
     // 2026-11-20 − 180d = 2026-05-24, inclusive, up to 11-19: 05-24 and 11-10.
     #expect(v["before_admit"] == .int(2))
-    #expect(v["since_10th"] == .int(3))
-    #expect(v["after_10th"] == .int(2))
+    #expect(v["since_10th"] == .int(2))
+    #expect(v["after_10th"] == .int(1))
     #expect(v["after_10th_within_10"] == .int(1))
     #expect(v["until_10th"] == .int(3))
+    #expect(v["everything"] == .int(4))
     // 6 calendar months before 2026-11-20 is 2026-05-20 (exclusive): 05-23, 05-24, 11-10, 11-20.
     #expect(v["six_months"] == .int(4))
   }

@@ -7,7 +7,8 @@ extension ExpressionCompiler {
   /// - `before: X` (date < X) or `until: X` (date ≤ X) as the end, with `within: D`: from X − D (inclusive with
   ///   `before`, exclusive with `until`), e.g. `within: 180d, before: index_stay.admit_date`;
   /// - `since: X` (date ≥ X) or `after: X` (date > X) as the start, with `within: D`: up to X + D inclusive.
-  /// The date is the extract's own: event_date for utilization, discharge_date for discharges.
+  /// The date is the extract's own: event_date for utilization, discharge_date for discharges. Rows dated after
+  /// the as-of date are never seen.
   func compileAggregate(_ name: String, _ args: [Expression.Argument], at: Int) throws(Failure) -> Typed {
     guard let first = args.first, first.label == nil else {
       throw fail(at, "\(name) needs an extract first: \(name)(utilization, …) or \(name)(discharges, …)")
@@ -244,6 +245,8 @@ struct AggregateScan: Sendable {
       guard let b = window.bounds(ctx) else { return }
       (lower, upper) = b
     }
+    // Rows dated after the as-of date were not known then: re-running a past date sees what it saw that night.
+    upper = Swift.min(upper, ctx.asOf)
     let saved = ctx.current(kind)
     defer { ctx.setCurrent(kind, saved) }
     for i in ctx.rows(of: kind) {

@@ -23,7 +23,7 @@ public struct RunSettings: Sendable {
   public init(configuration: Configuration, today: Day, cwd: String) throws {
     inputs = try configuration.inputPaths()
     rulesPath = configuration.rules ?? (cwd + "/Rules/default.yaml")
-    output = configuration.output ?? (cwd + "/out")
+    output = ((configuration.output ?? (cwd + "/out")) as NSString).standardizingPath
     asOf = configuration.asOf ?? today
     ingest = configuration.ingestOptions()
     calendar = configuration.businessCalendar
