@@ -80,7 +80,7 @@ public enum WorklistWriter {
   }
 
   static func row(_ item: WorklistItem) -> [String: Any] {
-    let name = [item.lastName, item.firstName].filter { !$0.isEmpty }.joined(separator: ", ")
+    let name = [item.firstName, item.lastName].filter { !$0.isEmpty }.joined(separator: " ")
     let dueText: String
     switch item.daysUntilDue {
     case ..<(-1): dueText = "\(-item.daysUntilDue) days overdue"

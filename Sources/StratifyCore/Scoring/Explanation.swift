@@ -90,12 +90,12 @@ extension ScoringEngine {
     // scorePatient left this patient's features, score and tier in the context; evaluate again with tracing on.
     ctx.tracing = true
     let features = ruleSet.features.enumerated().map { i, f in
-      Explanation.FeatureValue(name: f.name, value: ctx.features[i].description, expression: f.expression.text)
+      Explanation.FeatureValue(name: f.name, value: describe(ctx.features[i], ctx), expression: f.expression.text)
     }
     func values(_ e: CompiledExpression) -> String {
       let shown = e.features.compactMap { name -> String? in
         guard let i = ruleSet.features.firstIndex(where: { $0.name == name }) else { return nil }
-        return "\(name) = \(ctx.features[i].description)"
+        return "\(name) = \(describe(ctx.features[i], ctx))"
       }
       return shown.isEmpty ? "" : " with " + shown.joined(separator: ", ")
     }
@@ -149,5 +149,21 @@ extension ScoringEngine {
       patientID: data.patients[p].id, asOf: asOf.description, ruleSet: ruleSet.name, ruleSetVersion: ruleSet.version,
       ruleSetSHA256: ruleSet.sha256, features: features, eligible: result.score != nil || ruleSet.eligibility == nil,
       rules: rules, score: result.score, tier: result.tier, nextTier: nextTier, pointsToNextTier: need, actions: actions)
+  }
+
+  /// A value as a person reads it; a row shows its dates and kind instead of its index.
+  func describe(_ value: Value, _ ctx: EvaluationContext) -> String {
+    switch value {
+    case .row(.stay, let i):
+      let stay = ctx.stays[i]
+      return "stay \(stay.admitDate) to \(stay.dischargeDate)"
+        + (stay.admitType.map { ", \($0.rawValue) admission" } ?? "")
+        + (stay.disposition.map { ", discharged to \($0.rawValue)" } ?? "")
+    case .row(.event, let i):
+      let event = ctx.events[i]
+      return "\(event.type.rawValue) on \(event.date)"
+    default:
+      return value.description
+    }
   }
 }
