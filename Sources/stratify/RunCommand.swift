@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
         configuration: configuration, today: today(), cwd: FileManager.default.currentDirectoryPath)
       // End-to-end tests stop a run at a named checkpoint to kill it there; nothing else sets this.
       settings.pauseAt = ProcessInfo.processInfo.environment["STRATIFY_TEST_PAUSE_AT"]
+      settings.ingest.progress = TerminalProgress.forIngest(quiet: logging.quiet)
       let summary = try NightlyRun.execute(settings, logger: logger)
       if !logging.quiet {
         let tiers = summary.tiers.map { "\($0.tier) \($0.count)" }.joined(separator: ", ")

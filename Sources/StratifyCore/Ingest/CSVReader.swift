@@ -18,11 +18,16 @@ public final class CSVReader {
   /// The name used in messages and rejects (the file's base name, e.g. `patients.csv`).
   public let fileName: String
   private let blockSize: Int
+  /// Called after each block with the bytes read so far (a progress line on a terminal).
+  private let progress: ((Int) -> Void)?
 
-  public init(path: String, fileName: String? = nil, blockSize: Int = CSVReader.defaultBlockSize) {
+  public init(
+    path: String, fileName: String? = nil, blockSize: Int = CSVReader.defaultBlockSize, progress: ((Int) -> Void)? = nil
+  ) {
     self.path = path
     self.fileName = fileName ?? (path as NSString).lastPathComponent
     self.blockSize = max(blockSize, 4)
+    self.progress = progress
   }
 
   /// What the reader learned about the file besides its records.
@@ -88,6 +93,7 @@ public final class CSVReader {
         blockIndex += 1
         let fed = csv_parse(&parser, chunk.baseAddress! + skip, n - skip, csvField, csvRowEnd, context)
         if let error = state.error { throw error }
+        progress?(byteCount)
         if fed != n - skip {
           throw IngestError.unreadable(
             file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))

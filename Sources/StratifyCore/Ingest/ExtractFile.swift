@@ -1,3 +1,5 @@
+import Foundation
+
 /// What reading one extract produced besides its parsed rows.
 struct ExtractFileOutcome: Sendable {
   var summary: InputFileSummary
@@ -10,9 +12,13 @@ enum ExtractFile {
   /// Reads `path` as `kind`; `makeParser` builds the row parser once the header is known.
   static func read<Parser: ExtractRowParser>(
     _ kind: ExtractKind, path: String, mapping: ExtractMapping, blockSize: Int,
+    progress: (@Sendable (String, Int, Int) -> Void)? = nil,
     makeParser: (HeaderBinding) -> Parser
   ) throws -> (Parser, ExtractFileOutcome) {
-    let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
+    let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let reader = CSVReader(
+      path: path, fileName: kind.fileName, blockSize: blockSize,
+      progress: progress.map { report in { report(kind.fileName, $0, total) } })
     var binding: HeaderBinding?
     var parser: Parser?
     var rejects: [Reject] = []

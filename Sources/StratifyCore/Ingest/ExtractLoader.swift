@@ -23,7 +23,8 @@ public enum ExtractLoader {
 
     let (patientParser, patientOutcome) = try timed(.patients, logger) {
       try ExtractFile.read(
-        .patients, path: paths.patients, mapping: options.mapping(for: .patients), blockSize: options.blockSize
+        .patients, path: paths.patients, mapping: options.mapping(for: .patients), blockSize: options.blockSize,
+        progress: options.progress
       ) { PatientRowParser(binding: $0) }
     }
     if patientOutcome.summary.rowsRead == 0 {
@@ -41,7 +42,7 @@ public enum ExtractLoader {
             try timed(.utilization, logger) {
               let (parser, outcome) = try ExtractFile.read(
                 .utilization, path: paths.utilization, mapping: options.mapping(for: .utilization),
-                blockSize: options.blockSize
+                blockSize: options.blockSize, progress: options.progress
               ) { UtilizationRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
               return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events), outcome)
             }
@@ -52,7 +53,7 @@ public enum ExtractLoader {
             try timed(.discharges, logger) {
               let (parser, outcome) = try ExtractFile.read(
                 .discharges, path: paths.discharges, mapping: options.mapping(for: .discharges),
-                blockSize: options.blockSize
+                blockSize: options.blockSize, progress: options.progress
               ) { DischargeRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
               return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.stays), outcome)
             }

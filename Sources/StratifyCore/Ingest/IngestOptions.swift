@@ -63,6 +63,8 @@ public struct IngestOptions: Sendable {
   public var storedColumns: StoredColumns
   /// Bytes per read; tests make it small to cross block boundaries.
   public var blockSize: Int
+  /// Reports reading progress: file name, bytes read, file size (the command shows it on a terminal).
+  public var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ totalBytes: Int) -> Void)?
 
   public static let defaultRejectThreshold = 0.01
 
