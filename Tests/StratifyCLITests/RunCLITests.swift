@@ -230,4 +230,37 @@ import Testing
     #expect(try run(dir, asOf: "2026-11-23", input: "in2").status == 0)
     #expect(try HistoryStore(path: dir.path("out/history.sqlite")).publishedAsOfs() == ["2026-11-20", "2026-11-23"])
   }
+
+  @Test func aConfigurationFileDrivesTheRunAndKeepRunsPrunesOldRuns() throws {
+    let dir = try workspace()
+    defer { dir.remove() }
+    try dir.write(
+      "stratify.yaml",
+      """
+      input: in
+      output: out
+      rules: \(Self.rules)
+      keep_runs: 2
+      capacity: { default: { rising: 1 } }
+      holidays: { base: us_federal, add: [2026-11-27] }
+      """)
+    for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+      let result = try BinaryRunner.run(["run", "--config", dir.path("stratify.yaml"), "--as-of", day, "--quiet"])
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out/runs")).sorted() == ["2026-11-19", "2026-11-20"])
+    let rows = try csv(dir.path("out/latest/worklist.csv"))
+    let rising = rows.filter { $0["tier"] == "rising" }
+    // Capacity flags, never drops: every list's second rising patient onwards is flagged.
+    for (_, listRows) in Dictionary(grouping: rising, by: { $0["list"]! }) {
+      let patients = listRows.map { $0["patient_id"]! }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      for row in listRows {
+        #expect(row["over_capacity"] == (row["patient_id"] == patients[0] ? "no" : "yes"))
+      }
+    }
+    let bad = try dir.write("bad.yaml", "input: in\nkeep_rusn: 2\n")
+    let result = try BinaryRunner.run(["run", "--config", bad.path, "--quiet"])
+    #expect(result.status == 78)
+    #expect(result.stderr.contains("bad.yaml:2:1: error: unknown key 'keep_rusn'"), "\(result.stderr)")
+  }
 }
