@@ -29,8 +29,8 @@ import Testing
       message: "stay has no field 'dispositon'; did you mean 'disposition'?"),
     Case(
       name: "unknown function",
-      text: RuleFileFixture.ruleFile(features: "  n: 👉cnt(utilization)\n"),
-      message: "unknown function 'cnt'; did you mean 'count'?"),
+      text: RuleFileFixture.ruleFile(features: "  n: 👉cuont(utilization)\n"),
+      message: "unknown function 'cuont'; did you mean 'count'?"),
     Case(
       name: "unknown enum value",
       text: RuleFileFixture.ruleFile(features: "  n: count(utilization, event_type == 👉\"er\")\n"),

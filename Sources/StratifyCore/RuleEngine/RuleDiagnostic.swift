@@ -46,36 +46,10 @@ public struct RuleSetError: StratifyError {
   }
 }
 
-/// Suggests the closest known name for a misspelt one ("did you mean …?").
+/// The "did you mean …?" suffix of a diagnostic, from `Spelling`.
 enum DidYouMean {
-  static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
-    var best: (String, Int)?
-    for candidate in candidates {
-      let d = distance(name.lowercased(), candidate.lowercased())
-      if d <= max(2, name.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
-    }
-    return best?.0
-  }
-
-  /// The message suffix: `; did you mean 'x'?` or nothing.
+  /// `; did you mean 'x'?` when a known name is close, else nothing.
   static func hint(for name: String, among candidates: some Sequence<String>) -> String {
-    suggestion(for: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
-  }
-
-  /// Levenshtein distance.
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-      current[0] = i
-      for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
+    Spelling.closest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
   }
 }
