@@ -35,3 +35,19 @@ import Testing
     #expect(Day(iso: "2026-11-15")!.addingMonths(-6) == Day(iso: "2026-05-15"))
   }
 }
+
+@Suite struct GroupedRowsTests {
+  @Test func groupsRowsPerPatientKeepingFileOrder() {
+    let grouped = GroupedRows(patientCount: 3, patients: [2, 0, 2, 1, 0], rows: ["a", "b", "c", "d", "e"])
+    #expect(Array(grouped[0]) == ["b", "e"])
+    #expect(Array(grouped[1]) == ["d"])
+    #expect(Array(grouped[2]) == ["a", "c"])
+  }
+
+  @Test func sortedInputIsTakenAsItIs() {
+    let grouped = GroupedRows(patientCount: 4, patients: [0, 0, 2, 3], rows: [1, 2, 3, 4])
+    #expect(grouped.offsets == [0, 2, 2, 3, 4])
+    #expect(Array(grouped[1]).isEmpty)
+    #expect(Array(grouped[3]) == [4])
+  }
+}

@@ -124,20 +124,26 @@ public struct GroupedRows<Row: Sendable>: Sendable {
     self.rows = rows
   }
 
-  /// Groups `rows` by `patients[k]` (a patient index per row), keeping file order within each patient.
+  /// Groups `rows` by `patients[k]` (a patient index per row), keeping file order within each patient. Extracts
+  /// already sorted by patient (the usual export order) are taken as they are, without a copy.
   public init(patientCount: Int, patients: [Int32], rows: [Row]) {
     precondition(patients.count == rows.count)
     var offsets = [Int32](repeating: 0, count: patientCount + 1)
     for p in patients { offsets[Int(p) + 1] += 1 }
     for i in 0..<patientCount { offsets[i + 1] += offsets[i] }
+    self.offsets = offsets
+    if zip(patients, patients.dropFirst()).allSatisfy({ $0 <= $1 }) {
+      self.rows = rows
+      return
+    }
+    // A stable counting sort: the position of every row, then one pass to place them.
     var next = offsets
-    var grouped = [Row?](repeating: nil, count: rows.count)
+    var order = [Int32](repeating: 0, count: rows.count)
     for (k, p) in patients.enumerated() {
-      grouped[Int(next[Int(p)])] = rows[k]
+      order[Int(next[Int(p)])] = Int32(k)
       next[Int(p)] += 1
     }
-    self.offsets = offsets
-    self.rows = grouped.map { $0! }
+    self.rows = order.map { rows[Int($0)] }
   }
 
   /// No rows for any of `patientCount` patients.
