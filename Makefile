@@ -4,7 +4,7 @@ CONFIG ?= SampleData/stratify.yaml
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 BIN := .build/release/stratify
 
-.PHONY: setup build run test lint clean
+.PHONY: setup build run test lint clean bench
 
 ## setup: install libcsv (Debian's libcsv-dev) when its header is missing.
 setup:
@@ -26,6 +26,12 @@ run: build
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## bench: the reference workload (../shared/bench/REFERENCE_WORKLOAD.md) against the DuckDB and Polars peers:
+## release build, cached data in bench-data/, peers in .venv; fails on parity, reports targets (BENCHMARKS.md).
+## BENCH_SIZES=100k (or 1m, 1m-2x, comma-separated) and BENCH_RUNS=N restrict a quick run.
+bench: setup
+	python3 bench/run.py
 
 ## lint: swift-format over the sources.
 lint:
