@@ -24,7 +24,14 @@ struct RunCommand: ParsableCommand {
       // End-to-end tests stop a run at a named checkpoint to kill it there; nothing else sets this.
       settings.pauseAt = ProcessInfo.processInfo.environment["STRATIFY_TEST_PAUSE_AT"]
       settings.ingest.progress = TerminalProgress.forIngest(quiet: logging.quiet)
-      let summary = try NightlyRun.execute(settings, logger: logger)
+      let summary: RunSummary
+      do {
+        summary = try NightlyRun.execute(settings, logger: logger)
+      } catch {
+        // The stable Prometheus file learns of the failure (exit status), keeping the last success's figures.
+        NightlyRun.recordFailure(settings, error: error, logger: logger)
+        throw error
+      }
       if !logging.quiet {
         let tiers = summary.tiers.map { "\($0.tier) \($0.count)" }.joined(separator: ", ")
         print(

@@ -26,6 +26,10 @@ extension Configuration {
       config.keepRuns = try reader.integer(node, key: "keep_runs", minimum: 1)
     },
     Key(name: "templates") { config, node, reader in config.templates = try reader.path(node, key: "templates") },
+    Key(name: "metrics_path") { config, node, reader in
+      config.metricsPath = try reader.path(node, key: "metrics_path")
+    },
+    Key(name: "reports") { config, node, reader in config.reports = try reader.reportSettings(node) },
   ]
 
   /// Reads a configuration file.

@@ -24,6 +24,10 @@ public struct Configuration: Sendable, Equatable {
   public var keepRuns: Int?
   /// Folder of restyled HTML templates.
   public var templates: String?
+  /// The stable Prometheus textfile node_exporter reads (nil: `<output>/metrics.prom`).
+  public var metricsPath: String?
+  /// How the practice reports are laid out (`reports:`).
+  public var reports: ReportSettings?
 
   public init(
     sourcePath: String? = nil, input: String? = nil, inputs: [ExtractKind: String] = [:], output: String? = nil,

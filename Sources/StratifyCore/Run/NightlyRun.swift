@@ -14,6 +14,10 @@ public struct RunSettings: Sendable {
   public var keepRuns: Int?
   /// A folder of restyled templates (nil: the package's own).
   public var templates: String?
+  /// The stable Prometheus textfile node_exporter reads (default `<output>/metrics.prom`).
+  public var metricsPath: String
+  /// How report.html treats practices.
+  public var reports: ReportSettings
   /// The clock for the manifest's start and end times (never for the as-of date).
   public var now: @Sendable () -> Date = { Date() }
   /// Test hook: stop and wait at this checkpoint (so an end-to-end test can kill -9 the run there).
@@ -30,6 +34,8 @@ public struct RunSettings: Sendable {
     capacity = configuration.capacity ?? CaseloadCapacity()
     keepRuns = configuration.keepRuns
     templates = configuration.templates
+    metricsPath = configuration.metricsPath ?? (output + "/metrics.prom")
+    reports = configuration.reports ?? ReportSettings()
   }
 }
 
@@ -102,6 +108,10 @@ public enum NightlyRun {
       }
     }
 
+    let (metrics, recentRuns) = try reportFigures(
+      settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
+      closedSinceLastRun: closed.sinceLastRun, history: history)
+
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
     var outputs: [String] = []
@@ -112,6 +122,9 @@ public enum NightlyRun {
       try WorklistWriter.writeHTML(
         items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
       try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
+      try RunReports.write(
+        metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
+        to: staging)
       checkpoint("staging-written", settings)
       outputs = try FileManager.default.subpathsOfDirectory(atPath: staging).sorted() + ["manifest.json"]
       let manifest = makeManifest(
@@ -135,12 +148,13 @@ public enum NightlyRun {
         patients: scores.map { (data.patients[$0.patient].id, $0.score, $0.tier) },
         actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) } + closed.rows,
         worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count, closedActions: closed.sinceLastRun,
-        metricsJSON: "{}"))
+        metricsJSON: metrics.json))
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
     checkpoint("published", settings)
     try history.publish(uid: uid)
     if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
+    publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
     logger.info("published", metadata: ["run": "runs/\(settings.asOf)", "seconds": "\(clock.lap())"])
     return RunSummary(
       asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,

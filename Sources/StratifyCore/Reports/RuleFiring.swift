@@ -1,0 +1,32 @@
+/// How many patients one scoring rule gave points to.
+public struct RuleFiring: Codable, Equatable, Sendable {
+  public var ruleID: String
+  public var label: String
+  /// Patients with a non-zero contribution from the rule.
+  public var patients: Int
+  /// `patients` over the population's accepted patients, rounded to 4 decimals.
+  public var share: Double?
+
+  // "ruleId" so that snake_case encoding ("rule_id") and decoding round-trip.
+  enum CodingKeys: String, CodingKey {
+    case ruleID = "ruleId", label, patients, share
+  }
+
+  /// The `limit` rules that fired for the most of `scores`, most patients first, ties in rule order; rules that
+  /// fired for nobody are left out.
+  static func top(_ limit: Int, scores: some Sequence<PatientScore>, population: Int, ruleSet: RuleSet)
+    -> [RuleFiring]
+  {
+    var counts: [String: Int] = [:]
+    for score in scores {
+      for contribution in score.contributions where contribution.points != 0 {
+        counts[contribution.ruleID, default: 0] += 1
+      }
+    }
+    return ruleSet.rules.enumerated()
+      .compactMap { offset, rule in counts[rule.id].map { (offset, rule, $0) } }
+      .sorted { ($0.2, -$0.0) > ($1.2, -$1.0) }
+      .prefix(limit)
+      .map { RuleFiring(ruleID: $0.1.id, label: $0.1.label, patients: $0.2, share: Figures.share($0.2, of: population)) }
+  }
+}

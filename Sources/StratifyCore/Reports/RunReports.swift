@@ -1,0 +1,13 @@
+/// The practice managers' outputs of a run, written into its staging folder: `metrics.json`, `metrics.prom` (the
+/// figures only: the stable file with run times is `MetricsTextfile`'s) and `report.html` (plus practice files).
+public enum RunReports {
+  public static func write(
+    _ metrics: RunMetrics, history: [RunRecord], ruleSet: RuleSet, settings: ReportSettings, templates: String?,
+    to folder: String
+  ) throws {
+    try OutputFile.write(metrics.json, to: folder + "/metrics.json")
+    try OutputFile.write(metrics.prometheus.text, to: folder + "/metrics.prom")
+    try ReportWriter.write(
+      metrics, history: history, ruleSet: ruleSet, settings: settings, templates: templates, folder: folder)
+  }
+}

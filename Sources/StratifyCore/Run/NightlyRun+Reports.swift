@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+
+extension NightlyRun {
+  /// The night's figures, and the published runs before it (oldest first) for the report's trends.
+  static func reportFigures(
+    _ settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData, scores: [PatientScore],
+    items: [WorklistItem], closedSinceLastRun: Int, history: HistoryStore
+  ) throws -> (metrics: RunMetrics, recentRuns: [RunRecord]) {
+    let recent = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
+    let metrics = RunMetrics(
+      MetricsInput(
+        asOf: settings.asOf, calendar: settings.calendar, capacity: settings.capacity, ruleSet: ruleSet,
+        inputs: ingest.inputs, rejects: ingest.rejects, rejectThreshold: ingest.quality.rejectThreshold, data: data,
+        scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recent.last?.asOf,
+        previousTiers: try history.previousTiers(before: settings.asOf)))
+    return (metrics, recent)
+  }
+
+  /// After a published run: the stable Prometheus file gets the run's figures, its finish time and duration. The run
+  /// is published by then, so a failure here is logged, not thrown (the stale timestamp makes monitoring alert).
+  static func publishMetricsTextfile(_ metrics: RunMetrics, settings: RunSettings, startedAt: Date, logger: Logger) {
+    do {
+      try MetricsTextfile.publishSuccess(
+        metrics, startedAt: startedAt, finishedAt: settings.now(), to: settings.metricsPath)
+    } catch {
+      logger.error("cannot write the Prometheus textfile", metadata: ["path": "\(settings.metricsPath)", "error": "\(error)"])
+    }
+  }
+
+  /// After a failed run: rewrites the stable Prometheus file with the exit status of `error`, keeping the last
+  /// success timestamp and the last good figures. A run refused by the lock leaves it alone (the run holding the lock
+  /// writes it); so does a failure while another run has taken the lock since. Never throws: the run's own error is
+  /// what the caller reports.
+  public static func recordFailure(_ settings: RunSettings, error: Error, logger: Logger) {
+    let status = (error as? StratifyError)?.exitStatus ?? .failure
+    guard status != .locked else { return }
+    let folder = OutputFolder(root: settings.output)
+    do {
+      try folder.prepare()
+      let lock = try RunLock(path: folder.lockPath)
+      defer { withExtendedLifetime(lock) {} }
+      try MetricsTextfile.publishFailure(exitStatus: status.rawValue, at: settings.now(), to: settings.metricsPath)
+    } catch {
+      logger.warning(
+        "cannot record the failed run in the Prometheus textfile",
+        metadata: ["path": "\(settings.metricsPath)", "error": "\(error)"])
+    }
+  }
+}
