@@ -26,8 +26,6 @@ enum RecordSchema {
     kind == .stay ? "discharge_date" : "event_date"
   }
 
-  static let sexDomain: [String]? = nil
-
   static let patientFields: [FieldSpec] = [
     FieldSpec(name: "patient_id", type: .string(domain: nil), nullable: false, column: "patient_id"),
     FieldSpec(name: "birth_date", type: .date, nullable: false, column: "birth_date"),

@@ -60,7 +60,8 @@ extension RuleSetLoader {
     for entry in e {
       switch entry.key {
       case "patient":
-        guard let fields = source.entries(entry.value, of: "the test patient", allowed: PatientColumns.all) else {
+        let columns = ExtractKind.patients.columns.map(\.name)
+        guard let fields = source.entries(entry.value, of: "the test patient", allowed: columns) else {
           ok = false
           continue
         }
@@ -237,12 +238,4 @@ extension RuleSetLoader {
     }
     return expect
   }
-}
-
-/// The columns of patients.csv, in contract order (the keys a test patient may give).
-enum PatientColumns {
-  static let all = [
-    "patient_id", "first_name", "last_name", "birth_date", "sex", "phone", "practice_id", "pcp_id", "case_manager_id",
-    "payer", "conditions", "medication_count", "social_needs", "hospice", "deceased_date",
-  ]
 }
