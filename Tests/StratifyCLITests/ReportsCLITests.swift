@@ -21,7 +21,10 @@ import Testing
     throws -> BinaryRunner.Result
   {
     try BinaryRunner.run(
-      ["run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf, "--quiet"]
+      [
+        "run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf,
+        "--quiet",
+      ]
         + extra)
   }
 
@@ -100,7 +103,9 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.path("out/runs/2026-11-23")))
     var failed = try samples(dir.path("out/metrics.prom"))
     #expect(failed.removeValue(forKey: "stratify_last_run_exit_status") == 65)
-    #expect(failed.removeValue(forKey: "stratify_last_run_timestamp_seconds")! > rerun["stratify_last_run_timestamp_seconds"]!)
+    #expect(
+      failed.removeValue(forKey: "stratify_last_run_timestamp_seconds")! > rerun["stratify_last_run_timestamp_seconds"]!
+    )
     var kept = rerun
     kept["stratify_last_run_exit_status"] = nil
     kept["stratify_last_run_timestamp_seconds"] = nil
@@ -133,7 +138,9 @@ import Testing
       """)
     // node_exporter's textfile folder exists before stratify writes into it.
     try FileManager.default.createDirectory(atPath: dir.path("textfiles"), withIntermediateDirectories: true)
-    let result = try BinaryRunner.run(["run", "--config", dir.path("stratify.yaml"), "--as-of", "2026-11-20", "--quiet"])
+    let result = try BinaryRunner.run([
+      "run", "--config", dir.path("stratify.yaml"), "--as-of", "2026-11-20", "--quiet",
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.path("out/metrics.prom")))
     #expect(try samples(dir.path("textfiles/stratify.prom"))["stratify_last_run_exit_status"] == 0)

@@ -84,11 +84,13 @@ import Testing
   }
 
   @Test func aFailureWithoutAnEarlierSuccessReportsNoSuccessAtAll() throws {
-    let samples = try parse(MetricsTextfile.failure(previous: nil, exitStatus: 66, at: Date(timeIntervalSince1970: 10)).text)
-    #expect(samples == [
-      "stratify_last_success_timestamp_seconds": 0, "stratify_last_run_exit_status": 66,
-      "stratify_last_run_timestamp_seconds": 10,
-    ])
+    let samples = try parse(
+      MetricsTextfile.failure(previous: nil, exitStatus: 66, at: Date(timeIntervalSince1970: 10)).text)
+    #expect(
+      samples == [
+        "stratify_last_success_timestamp_seconds": 0, "stratify_last_run_exit_status": 66,
+        "stratify_last_run_timestamp_seconds": 10,
+      ])
   }
 
   @Test func labelValuesAreEscapedAndReadBack() throws {

@@ -12,8 +12,12 @@ import Testing
     earlier.worklist.items = 7
     earlier.transitionsOfCare.contactWithinTwoBusinessDays.share = 0.8
     return [
-      RunRecord(asOf: MetricsFixture.day("2026-11-26"), patients: 5, worklistItems: 4, overdueItems: 1, closedActions: 0, metricsJSON: "{}"),
-      RunRecord(asOf: MetricsFixture.day("2026-11-27"), patients: 6, worklistItems: 7, overdueItems: 3, closedActions: 1, metricsJSON: earlier.json),
+      RunRecord(
+        asOf: MetricsFixture.day("2026-11-26"), patients: 5, worklistItems: 4, overdueItems: 1, closedActions: 0,
+        metricsJSON: "{}"),
+      RunRecord(
+        asOf: MetricsFixture.day("2026-11-27"), patients: 6, worklistItems: 7, overdueItems: 3, closedActions: 1,
+        metricsJSON: earlier.json),
     ]
   }
 
@@ -21,7 +25,8 @@ import Testing
     let folder = try TestFolder()
     let metrics = RunMetrics(try MetricsFixture.input())
     try ReportWriter.write(
-      metrics, history: history(metrics), ruleSet: try MetricsFixture.ruleSet(), settings: ReportSettings(perPractice: layout),
+      metrics, history: history(metrics), ruleSet: try MetricsFixture.ruleSet(),
+      settings: ReportSettings(perPractice: layout),
       templates: nil, folder: folder.path)
     var files: [String: String] = [:]
     for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
@@ -34,7 +39,8 @@ import Testing
   func everyReportIsWellFormedSelfContainedAndFreeOfPatientIdentifiers(layout: ReportSettings.PracticeLayout) throws {
     let (folder, files) = try render(layout)
     defer { folder.remove() }
-    let expected = layout == .sections ? ["report.html"] : ["report-PR1.html", "report-PR2.html", "report-PR3.html", "report.html"]
+    let expected =
+      layout == .sections ? ["report.html"] : ["report-PR1.html", "report-PR2.html", "report-PR3.html", "report.html"]
     #expect(files.keys.sorted() == expected)
     var identifiers: [String] = []
     for p in MetricsFixture.patients {
@@ -60,7 +66,7 @@ import Testing
     let html = try #require(files["report.html"])
     for text in [
       "Practice report — All practices — 2026-11-30", "compared with the run of 2026-11-27",
-      "Contact within 2 business days", "75.0%", "−5.0 pts", "1500.0",
+      "Contact within 2 business days", "75.0%", "−5.0 pts", "1,500.0",
       "66.7%", "Practice PR2", "unparseable date", "ward", "ED use", "Trends — last 3 runs", "Top tier",
     ] {
       #expect(html.contains(text), "\(text)")

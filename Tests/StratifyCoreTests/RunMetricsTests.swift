@@ -100,6 +100,8 @@ import Testing
     let m = try metrics()
     #expect(RunMetrics.decode(json: m.json) == m)
     #expect(RunMetrics.decode(json: "{}") == nil)
-    #expect(RunMetrics.decode(json: m.json.replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 2")) == nil)
+    #expect(
+      RunMetrics.decode(json: m.json.replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 2"))
+        == nil)
   }
 }

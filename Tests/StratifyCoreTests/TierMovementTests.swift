@@ -31,7 +31,8 @@ import Testing
   }
 
   @Test func aPracticeDoesNotCountDepartedPatients() {
-    let m = TierMovement(current: Array(current.prefix(2)), previous: MetricsFixture.previousTiers, rank: rank, countDeparted: false)
+    let m = TierMovement(
+      current: Array(current.prefix(2)), previous: MetricsFixture.previousTiers, rank: rank, countDeparted: false)
     #expect(m.departedPatients == nil)
     #expect(m.departedByTier.isEmpty)
     #expect(m.compared == 2)

@@ -29,7 +29,8 @@ import Testing
   }
 
   @Test func noConfiguredLimitMeansNoCapacity() {
-    let unlimited = WorklistLoad(items: MetricsFixture.items, caseManagers: [], tiers: ["top"], capacity: CaseloadCapacity())
+    let unlimited = WorklistLoad(
+      items: MetricsFixture.items, caseManagers: [], tiers: ["top"], capacity: CaseloadCapacity())
     #expect(unlimited.caseManagers.map(\.capacity) == [nil, nil])
     #expect(unlimited.caseManagers.map(\.caseManagerID) == ["CM1", "CM2"])
   }

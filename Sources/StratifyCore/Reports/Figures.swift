@@ -46,6 +46,16 @@ enum Figures {
     return d > 0 ? "+\(fixed(d, places: 1)) pts" : d < 0 ? "−\(fixed(-d, places: 1)) pts" : "±0 pts"
   }
 
+  /// 1500.04 → "1,500.0".
+  static func groupedDecimal(_ value: Double, places: Int) -> String {
+    let text = fixed(value, places: places)
+    let negative = text.hasPrefix("−")
+    let body = negative ? String(text.dropFirst()) : text
+    let parts = body.split(separator: ".", maxSplits: 1)
+    let whole = grouped(Int(parts[0]) ?? 0)
+    return (negative ? "−" : "") + whole + (parts.count > 1 ? "." + parts[1] : "")
+  }
+
   /// A decimal with exactly `places` digits after the point, without locale or exponent.
   static func fixed(_ value: Double, places: Int) -> String {
     let r = rounded(value, places: places)

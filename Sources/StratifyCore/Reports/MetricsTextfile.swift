@@ -53,7 +53,8 @@ public enum MetricsTextfile {
   static func status(_ code: Int32, at time: Date) -> PrometheusTextfile {
     PrometheusTextfile(families: [
       .init(
-        exitStatus, help: "Exit status of the last run (0 success, 65 data error, 66 missing input, 73 cannot write, "
+        exitStatus,
+        help: "Exit status of the last run (0 success, 65 data error, 66 missing input, 73 cannot write, "
           + "78 configuration; see the README).", value: Double(code)),
       .init(lastRun, help: "Unix time at which the last run (successful or not) ended.", value: seconds(time)),
     ])

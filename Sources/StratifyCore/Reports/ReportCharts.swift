@@ -40,19 +40,21 @@ enum ReportCharts {
   /// Centred bars, most intensive tier on top: the risk pyramid. Width is proportional to the patient count.
   static func pyramid(_ bars: [TierBar]) -> String {
     let rowHeight = 30
-    let width = 640
-    let center = 320
-    let half = 170
+    let width = 520
+    let center = 260
+    let half = 140
     let height = bars.count * rowHeight + 8
     let largest = max(1, bars.map(\.count).max() ?? 1)
     var out = svgOpen(width: width, height: height, title: "Patients per tier")
     for (i, bar) in bars.enumerated() {
       let y = 4 + i * rowHeight
       let w = bar.count == 0 ? 0 : max(2, Int((Double(bar.count) / Double(largest) * Double(2 * half)).rounded()))
-      out += "<text x=\"\(center - half - 10)\" y=\"\(y + 19)\" text-anchor=\"end\" class=\"lbl\">\(escape(bar.label))</text>"
-      out += "<rect x=\"\(center - w / 2)\" y=\"\(y + 3)\" width=\"\(w)\" height=\"\(rowHeight - 6)\" fill=\"\(bar.color)\"/>"
       out +=
-        "<text x=\"\(center + half + 10)\" y=\"\(y + 19)\" class=\"val\">\(Figures.grouped(bar.count)) · "
+        "<text x=\"\(center - half - 8)\" y=\"\(y + 20)\" text-anchor=\"end\" class=\"lbl\">\(escape(bar.label))</text>"
+      out +=
+        "<rect x=\"\(center - w / 2)\" y=\"\(y + 3)\" width=\"\(w)\" height=\"\(rowHeight - 6)\" fill=\"\(bar.color)\"/>"
+      out +=
+        "<text x=\"\(center + half + 8)\" y=\"\(y + 20)\" class=\"val\">\(Figures.grouped(bar.count)) · "
         + "\(Figures.percent(bar.share))</text>"
     }
     return out + "</svg>"
@@ -73,26 +75,30 @@ enum ReportCharts {
       let y = 4 + i * rowHeight
       let within = bar.patients - bar.overCapacity
       out += "<text x=\"\(left - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" class=\"lbl\">\(escape(bar.label))</text>"
-      out += "<rect x=\"\(left)\" y=\"\(y + 3)\" width=\"\(x(within) - left)\" height=\"\(rowHeight - 8)\" fill=\"\(accent)\"/>"
+      out +=
+        "<rect x=\"\(left)\" y=\"\(y + 3)\" width=\"\(x(within) - left)\" height=\"\(rowHeight - 8)\" fill=\"\(accent)\"/>"
       if bar.overCapacity > 0 {
         out +=
           "<rect x=\"\(x(within))\" y=\"\(y + 3)\" width=\"\(x(bar.patients) - x(within))\" height=\"\(rowHeight - 8)\" "
           + "fill=\"\(alert)\"/>"
       }
       if let capacity = bar.capacity {
-        out += "<line x1=\"\(x(capacity))\" x2=\"\(x(capacity))\" y1=\"\(y)\" y2=\"\(y + rowHeight - 2)\" stroke=\"\(ink)\" stroke-width=\"2\"/>"
+        out +=
+          "<line x1=\"\(x(capacity))\" x2=\"\(x(capacity))\" y1=\"\(y)\" y2=\"\(y + rowHeight - 2)\" stroke=\"\(ink)\" stroke-width=\"2\"/>"
       }
       let text =
         "\(Figures.grouped(bar.patients))" + (bar.capacity.map { " / \(Figures.grouped($0))" } ?? "")
         + (bar.overCapacity > 0 ? " (\(Figures.grouped(bar.overCapacity)) over)" : "")
-      out += "<text x=\"\(max(x(bar.patients), bar.capacity.map(x) ?? 0) + 8)\" y=\"\(y + 15)\" class=\"val\">\(escape(text))</text>"
+      out +=
+        "<text x=\"\(max(x(bar.patients), bar.capacity.map(x) ?? 0) + 8)\" y=\"\(y + 15)\" class=\"val\">\(escape(text))</text>"
     }
     let legendY = height - 8
     out += "<rect x=\"\(left)\" y=\"\(legendY - 9)\" width=\"10\" height=\"10\" fill=\"\(accent)\"/>"
     out += "<text x=\"\(left + 14)\" y=\"\(legendY)\" class=\"note\">patients on the list</text>"
     out += "<rect x=\"\(left + 140)\" y=\"\(legendY - 9)\" width=\"10\" height=\"10\" fill=\"\(alert)\"/>"
     out += "<text x=\"\(left + 154)\" y=\"\(legendY)\" class=\"note\">beyond capacity</text>"
-    out += "<line x1=\"\(left + 262)\" x2=\"\(left + 262)\" y1=\"\(legendY - 10)\" y2=\"\(legendY + 1)\" stroke=\"\(ink)\" stroke-width=\"2\"/>"
+    out +=
+      "<line x1=\"\(left + 262)\" x2=\"\(left + 262)\" y1=\"\(legendY - 10)\" y2=\"\(legendY + 1)\" stroke=\"\(ink)\" stroke-width=\"2\"/>"
     out += "<text x=\"\(left + 268)\" y=\"\(legendY)\" class=\"note\">capacity (sum of tier limits)</text>"
     return out + "</svg>"
   }
@@ -109,18 +115,25 @@ enum ReportCharts {
     let top1 = percent ? 1.0 : niceCeiling(values.max() ?? 0)
     let n = dates.count
     func x(_ i: Int) -> Double {
-      n <= 1 ? Double(left + (width - left - right) / 2) : Double(left) + Double(i) * Double(width - left - right) / Double(n - 1)
+      n <= 1
+        ? Double(left + (width - left - right) / 2)
+        : Double(left) + Double(i) * Double(width - left - right) / Double(n - 1)
     }
     func y(_ v: Double) -> Double { Double(bottom) - (top1 == 0 ? 0 : v / top1) * Double(bottom - top) }
     func label(_ v: Double) -> String { percent ? Figures.percent(v, places: 0) : Figures.grouped(Int(v.rounded())) }
-    var out = svgOpen(width: width, height: height + (series.count > 1 ? 16 * ((series.count + 2) / 3) : 0), title: title)
+    var out = svgOpen(
+      width: width, height: height + (series.count > 1 ? 16 * ((series.count + 2) / 3) : 0), title: title)
     for v in [0, top1 / 2, top1] {
       out += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(fmt(y(v)))\" y2=\"\(fmt(y(v)))\" stroke=\"\(grid)\"/>"
-      out += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4))\" text-anchor=\"end\" class=\"tick\">\(escape(label(v)))</text>"
+      out +=
+        "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4))\" text-anchor=\"end\" class=\"tick\">\(escape(label(v)))</text>"
     }
     if let first = dates.first, let last = dates.last {
       out += "<text x=\"\(left)\" y=\"\(bottom + 16)\" class=\"tick\">\(escape(first))</text>"
-      if n > 1 { out += "<text x=\"\(width - right)\" y=\"\(bottom + 16)\" text-anchor=\"end\" class=\"tick\">\(escape(last))</text>" }
+      if n > 1 {
+        out +=
+          "<text x=\"\(width - right)\" y=\"\(bottom + 16)\" text-anchor=\"end\" class=\"tick\">\(escape(last))</text>"
+      }
     }
     if n == 0 { out += "<text x=\"\(width / 2)\" y=\"60\" text-anchor=\"middle\" class=\"note\">no runs yet</text>" }
     for s in series {
@@ -163,11 +176,13 @@ enum ReportCharts {
   /// A single bar split by tier (the practice sections): widths proportional to the counts.
   static func stacked(_ bars: [TierBar]) -> String {
     let total = max(1, bars.reduce(0) { $0 + $1.count })
-    var out = "<svg class=\"stack\" width=\"400\" height=\"14\" viewBox=\"0 0 400 14\" role=\"img\"><title>Patients per tier</title>"
+    var out =
+      "<svg class=\"stack\" width=\"400\" height=\"14\" viewBox=\"0 0 400 14\" role=\"img\"><title>Patients per tier</title>"
     var x = 0.0
     for bar in bars where bar.count > 0 {
       let w = Double(bar.count) / Double(total) * 400
-      out += "<rect x=\"\(fmt(x))\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(bar.color)\"><title>\(escape(bar.label)) "
+      out +=
+        "<rect x=\"\(fmt(x))\" width=\"\(fmt(w))\" height=\"14\" fill=\"\(bar.color)\"><title>\(escape(bar.label)) "
         + "\(bar.count)</title></rect>"
       x += w
     }

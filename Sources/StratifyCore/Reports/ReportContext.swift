@@ -60,10 +60,12 @@ struct ReportContext {
       card("Patients", Figures.grouped(figures.patients), previous.map { figures.patients - $0.patients }, "accepted"),
       card(
         "Open worklist items", Figures.grouped(figures.worklist.items),
-        previous.map { figures.worklist.items - $0.worklistItems }, "\(Figures.grouped(figures.worklist.patients)) patients"),
+        previous.map { figures.worklist.items - $0.worklistItems },
+        "\(Figures.grouped(figures.worklist.patients)) patients"),
       card(
         "Overdue items", Figures.grouped(figures.worklist.overdue),
-        previous.map { figures.worklist.overdue - $0.overdueItems }, "past their due date", alert: figures.worklist.overdue > 0),
+        previous.map { figures.worklist.overdue - $0.overdueItems }, "past their due date",
+        alert: figures.worklist.overdue > 0),
     ]
     var contact = card(
       "Contact within 2 business days", Figures.percent(tcm.contactWithinTwoBusinessDays.share), nil,
@@ -73,7 +75,8 @@ struct ReportContext {
     cards.append(
       card("30-day readmissions", Figures.grouped(tcm.thirtyDayReadmissions), nil, "of \(tcm.admissions) admissions"))
     if practice == nil {
-      cards.append(card("Actions closed", Figures.grouped(metrics.closedActionsSinceLastRun), nil, "since the last run"))
+      cards.append(
+        card("Actions closed", Figures.grouped(metrics.closedActionsSinceLastRun), nil, "since the last run"))
       let rejected = metrics.rejects.values.reduce(0, +)
       cards.append(card("Rows rejected", Figures.grouped(rejected), nil, "see data quality", alert: rejected > 0))
     }
@@ -111,7 +114,9 @@ struct ReportContext {
     var rows: [[String: Any]] = fromTiers.map { from in
       let cells: [[String: Any]] = order.map { to in
         let n = m.matrix[from]?[to] ?? 0
-        let kind = from == to ? "same" : (ruleSet.rank(from).flatMap { f in ruleSet.rank(to).map { $0 < f ? "up" : "down" } } ?? "other")
+        let kind =
+          from == to
+          ? "same" : (ruleSet.rank(from).flatMap { f in ruleSet.rank(to).map { $0 < f ? "up" : "down" } } ?? "other")
         return ["count": n == 0 ? "·" : Figures.grouped(n), "kind": n == 0 ? "zero" : kind]
       }
       return [
@@ -158,7 +163,7 @@ struct ReportContext {
       [
         "tier": u.tier, "color": color(u.tier), "patients": Figures.grouped(u.patients),
         "edVisits": Figures.grouped(u.edVisits),
-        "edPerThousand": u.edVisitsPerThousand.map { Figures.fixed($0, places: 1) } ?? "—",
+        "edPerThousand": u.edVisitsPerThousand.map { Figures.groupedDecimal($0, places: 1) } ?? "—",
         "noShows": Figures.grouped(u.noShows), "kept": Figures.grouped(u.keptVisits),
         "noShowRate": Figures.percent(u.noShowRate),
       ]
@@ -168,7 +173,8 @@ struct ReportContext {
   var worklist: [String: Any] {
     let w = figures.worklist
     let bars = w.caseManagers.map {
-      ReportCharts.LoadBar(label: $0.caseManagerID, patients: $0.patients, overCapacity: $0.overCapacity, capacity: $0.capacity)
+      ReportCharts.LoadBar(
+        label: $0.caseManagerID, patients: $0.patients, overCapacity: $0.overCapacity, capacity: $0.capacity)
     }
     return [
       "items": Figures.grouped(w.items), "overdue": Figures.grouped(w.overdue), "patients": Figures.grouped(w.patients),
@@ -198,28 +204,33 @@ struct ReportContext {
     let tierCharts: [[String: Any]] = pyramidOrder.filter { ruleSet.rank($0) != nil }.map { tier in
       let title = "Patients — \(tier)"
       let values = trend.map { $0.tiers.map { Double($0[tier] ?? 0) } }
-      return ["title": title, "svg": ReportCharts.trend(title: title, dates: dates, series: [.init(label: tier, color: color(tier), values: values)])]
+      return [
+        "title": title,
+        "svg": ReportCharts.trend(
+          title: title, dates: dates, series: [.init(label: tier, color: color(tier), values: values)]),
+      ]
     }
-    let charts: [[String: Any]] = [
+    let charts: [[String: Any]] =
       [
-        "title": "Open worklist items",
-        "svg": ReportCharts.trend(
-          title: "Open worklist items", dates: dates,
-          series: [.init(label: "items", color: ReportCharts.accent, values: trend.map { Double($0.worklistItems) })]),
-      ],
-      [
-        "title": "Overdue items",
-        "svg": ReportCharts.trend(
-          title: "Overdue items", dates: dates,
-          series: [.init(label: "overdue", color: ReportCharts.alert, values: trend.map { Double($0.overdueItems) })]),
-      ],
-      [
-        "title": "Contact within 2 business days",
-        "svg": ReportCharts.trend(
-          title: "Contact within 2 business days", dates: dates,
-          series: [.init(label: "share", color: "#00798c", values: trend.map(\.contactShare))], percent: true),
-      ],
-    ] + tierCharts
+        [
+          "title": "Open worklist items",
+          "svg": ReportCharts.trend(
+            title: "Open worklist items", dates: dates,
+            series: [.init(label: "items", color: ReportCharts.accent, values: trend.map { Double($0.worklistItems) })]),
+        ],
+        [
+          "title": "Overdue items",
+          "svg": ReportCharts.trend(
+            title: "Overdue items", dates: dates,
+            series: [.init(label: "overdue", color: ReportCharts.alert, values: trend.map { Double($0.overdueItems) })]),
+        ],
+        [
+          "title": "Contact within 2 business days",
+          "svg": ReportCharts.trend(
+            title: "Contact within 2 business days", dates: dates,
+            series: [.init(label: "share", color: "#00798c", values: trend.map(\.contactShare))], percent: true),
+        ],
+      ] + tierCharts
     return ["runs": trend.count, "from": dates.first ?? "", "to": dates.last ?? "", "charts": charts]
   }
 

@@ -46,7 +46,8 @@ public enum ReportWriter {
     practice: String?
   ) -> [String: Any] {
     let population = ReportContext(
-      metrics: metrics, figures: figures, trend: TrendPoint.series(history: history, tonight: metrics, practice: practice),
+      metrics: metrics, figures: figures,
+      trend: TrendPoint.series(history: history, tonight: metrics, practice: practice),
       ruleSet: labels, practice: practice)
     var context = population.values
     context["scope"] = practice.map { "Practice \($0)" } ?? "All practices"
@@ -66,7 +67,9 @@ public enum ReportWriter {
     for file in metrics.files {
       for category in RejectCategory.allCases {
         guard let n = file.rejectsByReason[category.rawValue] else { continue }
-        reasons.append(["file": file.file, "reason": category.label, "key": category.rawValue, "count": Figures.grouped(n)])
+        reasons.append([
+          "file": file.file, "reason": category.label, "key": category.rawValue, "count": Figures.grouped(n),
+        ])
       }
     }
     let files: [[String: Any]] = metrics.files.map { f in
@@ -102,11 +105,14 @@ public enum ReportWriter {
       "id": p.practiceID, "anchor": "practice-" + WorklistWriter.fileName(p.practiceID),
       "patients": Figures.grouped(f.patients), "withoutCaseManager": Figures.grouped(p.patientsWithoutCaseManager),
       "stack": ReportCharts.stacked(bars),
-      "tiers": bars.map { ["tier": $0.label, "count": Figures.grouped($0.count), "share": Figures.percent($0.share), "color": $0.color] },
+      "tiers": bars.map {
+        ["tier": $0.label, "count": Figures.grouped($0.count), "share": Figures.percent($0.share), "color": $0.color]
+      },
       "discharges": Figures.grouped(t.discharges),
       "contact": Figures.percent(t.contactWithinTwoBusinessDays.share),
       "contactOf": "\(t.contactWithinTwoBusinessDays.met) of \(t.contactWithinTwoBusinessDays.eligible)",
-      "visit7": Figures.percent(t.visitWithinSevenDays.share), "visit14": Figures.percent(t.visitWithinFourteenDays.share),
+      "visit7": Figures.percent(t.visitWithinSevenDays.share),
+      "visit14": Figures.percent(t.visitWithinFourteenDays.share),
       "readmissions": Figures.grouped(t.thirtyDayReadmissions),
       "items": Figures.grouped(f.worklist.items), "overdue": Figures.grouped(f.worklist.overdue),
       "unassigned": Figures.grouped(f.worklist.unassigned.reduce(0) { $0 + $1.patients }),

@@ -9,7 +9,8 @@ public struct RuleFiring: Codable, Equatable, Sendable {
 
   // "ruleId" so that snake_case encoding ("rule_id") and decoding round-trip.
   enum CodingKeys: String, CodingKey {
-    case ruleID = "ruleId", label, patients, share
+    case ruleID = "ruleId"
+    case label, patients, share
   }
 
   /// The `limit` rules that fired for the most of `scores`, most patients first, ties in rule order; rules that
@@ -27,6 +28,8 @@ public struct RuleFiring: Codable, Equatable, Sendable {
       .compactMap { offset, rule in counts[rule.id].map { (offset, rule, $0) } }
       .sorted { ($0.2, -$0.0) > ($1.2, -$1.0) }
       .prefix(limit)
-      .map { RuleFiring(ruleID: $0.1.id, label: $0.1.label, patients: $0.2, share: Figures.share($0.2, of: population)) }
+      .map {
+        RuleFiring(ruleID: $0.1.id, label: $0.1.label, patients: $0.2, share: Figures.share($0.2, of: population))
+      }
   }
 }

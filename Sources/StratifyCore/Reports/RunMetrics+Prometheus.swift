@@ -28,7 +28,8 @@ extension RunMetrics {
         "stratify_patients", help: "Accepted patients per tier in the last published run.",
         samples: tierOrder.map { Sample(labels: [Label("tier", $0)], value: Double(tiers[$0] ?? 0)) }),
       Family(
-        "stratify_worklist_items", help: "Open worklist items in the last published run.", value: Double(worklist.items)),
+        "stratify_worklist_items", help: "Open worklist items in the last published run.", value: Double(worklist.items)
+      ),
       Family(
         "stratify_worklist_overdue_items", help: "Open worklist items past their due date in the last published run.",
         value: Double(worklist.overdue)),

@@ -106,6 +106,7 @@ public struct PracticeMetrics: Codable, Equatable, Sendable {
 
   // "practiceId" so that snake_case encoding and decoding round-trip.
   enum CodingKeys: String, CodingKey {
-    case practiceID = "practiceId", patientsWithoutCaseManager, figures
+    case practiceID = "practiceId"
+    case patientsWithoutCaseManager, figures
   }
 }

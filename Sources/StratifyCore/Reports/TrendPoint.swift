@@ -53,6 +53,7 @@ public struct TrendPoint: Sendable, Equatable {
     }
     self.init(
       asOf: day, tiers: figures.tiers, patients: figures.patients, worklistItems: figures.worklist.items,
-      overdueItems: figures.worklist.overdue, contactShare: figures.transitionsOfCare.contactWithinTwoBusinessDays.share)
+      overdueItems: figures.worklist.overdue, contactShare: figures.transitionsOfCare.contactWithinTwoBusinessDays.share
+    )
   }
 }

@@ -29,7 +29,8 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
 
     // "caseManagerId" so that snake_case encoding and decoding round-trip.
     enum CodingKeys: String, CodingKey {
-      case caseManagerID = "caseManagerId", items, overdue, patients, capacity, overCapacity
+      case caseManagerID = "caseManagerId"
+      case items, overdue, patients, capacity, overCapacity
     }
   }
 
@@ -43,7 +44,8 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
 
     // "practiceId" so that snake_case encoding and decoding round-trip.
     enum CodingKeys: String, CodingKey {
-      case practiceID = "practiceId", items, overdue, patients
+      case practiceID = "practiceId"
+      case items, overdue, patients
     }
   }
 

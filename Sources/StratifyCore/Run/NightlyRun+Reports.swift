@@ -24,7 +24,8 @@ extension NightlyRun {
       try MetricsTextfile.publishSuccess(
         metrics, startedAt: startedAt, finishedAt: settings.now(), to: settings.metricsPath)
     } catch {
-      logger.error("cannot write the Prometheus textfile", metadata: ["path": "\(settings.metricsPath)", "error": "\(error)"])
+      logger.error(
+        "cannot write the Prometheus textfile", metadata: ["path": "\(settings.metricsPath)", "error": "\(error)"])
     }
   }
 
