@@ -4,7 +4,8 @@ import StratifyCore
 
 /// The options every command that reads the extracts shares: where the configuration and the inputs are.
 struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("Configuration file (default: ./stratify.yaml when present).", valueName: "file"))
+  @Option(
+    name: .long, help: ArgumentHelp("Configuration file (default: ./stratify.yaml when present).", valueName: "file"))
   var config: String?
 
   @Option(

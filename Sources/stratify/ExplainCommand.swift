@@ -6,7 +6,8 @@ import StratifyCore
 struct ExplainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explain",
-    abstract: "Show a patient's features, each rule's points and why, the tier and the points to the next, and the actions.")
+    abstract:
+      "Show a patient's features, each rule's points and why, the tier and the points to the next, and the actions.")
 
   @Argument(help: "The patient_id to explain.") var patientID: String
   @OptionGroup var common: CommonOptions

@@ -38,7 +38,8 @@ struct RulesCheckCommand: ParsableCommand {
 struct RulesTestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "test",
-    abstract: "Run the tests inside rule files and print what no test exercised (exit 1 on a failure, 78 on a rule error).")
+    abstract:
+      "Run the tests inside rule files and print what no test exercised (exit 1 on a failure, 78 on a rule error).")
 
   @Argument(help: "Rule files (YAML).") var files: [String]
 

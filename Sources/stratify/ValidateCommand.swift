@@ -16,7 +16,9 @@ struct ValidateCommand: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
-  @Option(name: .long, help: ArgumentHelp("Write the rejected rows here as CSV (file,line,column,reason).", valueName: "file"))
+  @Option(
+    name: .long, help: ArgumentHelp("Write the rejected rows here as CSV (file,line,column,reason).", valueName: "file")
+  )
   var rejects: String?
 
   func run() throws {

@@ -24,11 +24,14 @@ import Testing
     let text = try String(contentsOfFile: path("Rules/bench.yaml"), encoding: .utf8)
       .replacingOccurrences(of: "when: no_show_12m >= 3", with: "when: no_show_12m >= \"3\"")
     let file = try dir.write("bench.yaml", text)
-    let line = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let line =
+      text.split(separator: "\n", omittingEmptySubsequences: false)
       .firstIndex { $0.contains("no_show_12m >= \"3\"") }! + 1
     let result = try BinaryRunner.run(["rules", "check", file.path])
     #expect(result.status == 78)
-    #expect(result.stderr.contains("\(file.path):\(line):23: error: cannot compare whole number with text"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("\(file.path):\(line):23: error: cannot compare whole number with text"),
+      "\(result.stderr)")
     #expect(result.stderr.contains("^"))
     let test = try BinaryRunner.run(["rules", "test", file.path])
     #expect(test.status == 78)
@@ -38,7 +41,8 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let text = try String(contentsOfFile: path("Rules/bench.yaml"), encoding: .utf8)
-      .replacingOccurrences(of: "expect: { score: 0, tier: low, actions: [] }", with: "expect: { score: 1, tier: low, actions: [] }")
+      .replacingOccurrences(
+        of: "expect: { score: 0, tier: low, actions: [] }", with: "expect: { score: 1, tier: low, actions: [] }")
     let file = try dir.write("bench.yaml", text)
     let result = try BinaryRunner.run(["rules", "test", file.path])
     #expect(result.status == 1)
@@ -49,7 +53,9 @@ import Testing
   @Test func explainShowsFeaturesPointsTierAndActions() throws {
     let result = try BinaryRunner.run(["explain", "P9000001", "--config", path("SampleData/stratify.yaml")])
     #expect(result.status == 0, "\(result.stderr)")
-    for text in ["features:", "points by rule:", "recent_discharge", "→ tier intensive", "tcm_contact", "due 2026-11-20"] {
+    for text in [
+      "features:", "points by rule:", "recent_discharge", "→ tier intensive", "tcm_contact", "due 2026-11-20",
+    ] {
       #expect(result.stdout.contains(text), "\(text)")
     }
     let json = try BinaryRunner.run(["explain", "P9000001", "--config", path("SampleData/stratify.yaml"), "--json"])

@@ -22,7 +22,10 @@ import Testing
     throws -> BinaryRunner.Result
   {
     try BinaryRunner.run(
-      ["run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf, "--quiet"]
+      [
+        "run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf,
+        "--quiet",
+      ]
         + extra)
   }
 
@@ -107,7 +110,8 @@ import Testing
     let friday = try csv(dir.path("out/runs/2026-11-20/worklist.csv"))
     let monday = try csv(dir.path("out/runs/2026-11-23/worklist.csv"))
     #expect(friday.allSatisfy { $0["status"] == "new" && $0["days_on_list"] == "0" })
-    let before = Dictionary(friday.map { ($0["patient_id"]! + "/" + $0["action"]!, $0) }, uniquingKeysWith: { a, _ in a })
+    let before = Dictionary(
+      friday.map { ($0["patient_id"]! + "/" + $0["action"]!, $0) }, uniquingKeysWith: { a, _ in a })
     var carried = 0
     for row in monday {
       let key = row["patient_id"]! + "/" + row["action"]!
@@ -212,9 +216,11 @@ import Testing
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") }
     #expect(leftovers.isEmpty, "\(leftovers)")
     #expect(try HistoryStore(path: dir.path("out/history.sqlite")).publishedAsOfs() == ["2026-11-20", "2026-11-23"])
-    #expect(snapshot(dir.path("out/runs/2026-11-20")) == published.filter { $0.key.hasPrefix("2026-11-20/") }.reduce(into: [:]) {
-      $0[String($1.key.dropFirst("2026-11-20/".count))] = $1.value
-    })
+    #expect(
+      snapshot(dir.path("out/runs/2026-11-20"))
+        == published.filter { $0.key.hasPrefix("2026-11-20/") }.reduce(into: [:]) {
+          $0[String($1.key.dropFirst("2026-11-20/".count))] = $1.value
+        })
   }
 
   @Test func aRunKilledAfterTheFolderSwapIsCompletedInTheHistoryByTheNextRun() throws {
@@ -249,12 +255,17 @@ import Testing
       let result = try BinaryRunner.run(["run", "--config", dir.path("stratify.yaml"), "--as-of", day, "--quiet"])
       #expect(result.status == 0, "\(result.stderr)")
     }
-    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out/runs")).sorted() == ["2026-11-19", "2026-11-20"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: dir.path("out/runs")).sorted() == [
+        "2026-11-19", "2026-11-20",
+      ])
     let rows = try csv(dir.path("out/latest/worklist.csv"))
     let rising = rows.filter { $0["tier"] == "rising" }
     // Capacity flags, never drops: every list's second rising patient onwards is flagged.
     for (_, listRows) in Dictionary(grouping: rising, by: { $0["list"]! }) {
-      let patients = listRows.map { $0["patient_id"]! }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      let patients = listRows.map { $0["patient_id"]! }.reduce(into: [String]()) {
+        if !$0.contains($1) { $0.append($1) }
+      }
       for row in listRows {
         #expect(row["over_capacity"] == (row["patient_id"] == patients[0] ? "no" : "yes"))
       }

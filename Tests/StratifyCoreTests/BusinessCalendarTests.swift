@@ -16,7 +16,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ("2026-01-01", "New Year's Day"), ("2026-01-19", "Martin Luther King Jr. Day"), ("2026-02-16", "Washington's Birthday"),
+    ("2026-01-01", "New Year's Day"), ("2026-01-19", "Martin Luther King Jr. Day"),
+    ("2026-02-16", "Washington's Birthday"),
     ("2026-05-25", "Memorial Day"), ("2026-06-19", "Juneteenth"), ("2026-07-03", "Independence Day observed (Friday)"),
     ("2026-09-07", "Labor Day"), ("2026-10-12", "Columbus Day"), ("2026-11-11", "Veterans Day"),
     ("2026-11-26", "Thanksgiving"), ("2026-12-25", "Christmas"), ("2027-12-24", "Christmas observed (Friday)"),
@@ -42,7 +43,8 @@ import Testing
   }
 
   @Test func businessDaysBetweenIsSignedAndSkipsHolidays() {
-    let wed = Day(iso: "2026-11-25")!, mon = Day(iso: "2026-11-30")!
+    let wed = Day(iso: "2026-11-25")!
+    let mon = Day(iso: "2026-11-30")!
     #expect(calendar.businessDaysBetween(wed, mon) == 2)
     #expect(calendar.businessDaysBetween(mon, wed) == -2)
   }

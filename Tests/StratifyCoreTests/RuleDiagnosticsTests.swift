@@ -72,7 +72,9 @@ import Testing
     Case(
       name: "bands of a value that is not a whole number",
       text: RuleFileFixture.ruleFile(
-        scoring: "  - id: b\n    label: B\n    bands:\n      of: 👉patient.birth_date\n      ranges:\n        - { at_least: 1, points: 1 }\n"),
+        scoring:
+          "  - id: b\n    label: B\n    bands:\n      of: 👉patient.birth_date\n      ranges:\n        - { at_least: 1, points: 1 }\n"
+      ),
       message: "bands need a whole number"),
     Case(
       name: "last tier is not a catch-all",

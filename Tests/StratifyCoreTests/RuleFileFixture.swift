@@ -11,7 +11,8 @@ struct RuleFileFixture {
 
   init(_ text: String, valueSets: [String: String] = [:]) throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-rules-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("value_sets"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("value_sets"), withIntermediateDirectories: true)
     var expected: SourceLocation?
     var clean: [String] = []
     for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -48,7 +49,9 @@ struct RuleFileFixture {
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
   /// A minimal valid rule file around the given sections (features, scoring … as YAML text).
-  static func ruleFile(features: String = "", scoring: String = "", tiers: String? = nil, actions: String = "", extra: String = "")
+  static func ruleFile(
+    features: String = "", scoring: String = "", tiers: String? = nil, actions: String = "", extra: String = ""
+  )
     -> String
   {
     """

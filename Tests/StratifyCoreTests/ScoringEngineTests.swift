@@ -15,7 +15,8 @@ import Testing
   }
 
   func patient(_ conditions: [String] = [], meds: Int? = nil) -> PatientRecord {
-    PatientRecord(id: "P1", birthDate: d("1950-01-01"), practiceID: "PR1", conditions: conditions, medicationCount: meds)
+    PatientRecord(
+      id: "P1", birthDate: d("1950-01-01"), practiceID: "PR1", conditions: conditions, medicationCount: meds)
   }
 
   /// Loads rules with the given features and returns each feature's value for the data.

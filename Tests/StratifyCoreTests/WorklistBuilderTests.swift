@@ -20,7 +20,9 @@ import Testing
       practiceID: practice, caseManagerID: cm)
   }
 
-  func score(_ p: Int, _ score: Int, _ tier: String, due: String, action: String = "call", priority: Int = 3) -> PatientScore {
+  func score(_ p: Int, _ score: Int, _ tier: String, due: String, action: String = "call", priority: Int = 3)
+    -> PatientScore
+  {
     PatientScore(
       patient: p, score: score, tier: tier, contributions: [Contribution(ruleID: "r", points: score, reason: "Reason")],
       actions: [ActionOutcome(actionID: action, label: action, due: Day(iso: due)!, priority: priority, closed: false)])
@@ -56,8 +58,10 @@ import Testing
     let rank = ["top": 0, "high": 1, "low": 2]
     var previous = PreviousWorklist(asOf: Day(iso: "2026-11-19"))
     let opened = Day(iso: "2026-11-10")!
-    previous.open[PreviousWorklist.key(patient: "P1", action: "call")] = .init(openedOn: opened, tierRank: rank["high"]!)
-    previous.open[PreviousWorklist.key(patient: "P2", action: "call")] = .init(openedOn: opened, tierRank: rank["high"]!)
+    previous.open[PreviousWorklist.key(patient: "P1", action: "call")] = .init(
+      openedOn: opened, tierRank: rank["high"]!)
+    previous.open[PreviousWorklist.key(patient: "P2", action: "call")] = .init(
+      openedOn: opened, tierRank: rank["high"]!)
     previous.open[PreviousWorklist.key(patient: "P3", action: "call")] = .init(openedOn: opened, tierRank: rank["top"]!)
     let scores = [
       score(0, 2, "high", due: "2026-11-20"), score(1, 2, "high", due: "2026-11-21"),

@@ -125,7 +125,8 @@ public final class HistoryStore: Sendable {
           arguments: [asOf.description])
       else { return [:] }
       var tiers: [String: String] = [:]
-      let rows = try Row.fetchCursor(db, sql: "SELECT patient_id, tier FROM patient_score WHERE run_id = ?", arguments: [id])
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT patient_id, tier FROM patient_score WHERE run_id = ?", arguments: [id])
       while let row = try rows.next() { tiers[row["patient_id"]] = row["tier"] }
       return tiers
     }
@@ -142,7 +143,8 @@ public final class HistoryStore: Sendable {
           """, arguments: [asOf.description, limit]
       ).reversed().map { row in
         RunRecord(
-          asOf: Day(iso: row["as_of"] as String) ?? asOf, patients: row["patients"], worklistItems: row["worklist_items"],
+          asOf: Day(iso: row["as_of"] as String) ?? asOf, patients: row["patients"],
+          worklistItems: row["worklist_items"],
           overdueItems: row["overdue_items"], closedActions: row["closed_actions"], metricsJSON: row["metrics_json"])
       }
     }
@@ -159,7 +161,8 @@ public final class HistoryStore: Sendable {
           """,
         arguments: [
           run.uid, run.asOf.description, run.startedAt, run.finishedAt, StratifyVersion.current, run.ruleSetName,
-          run.ruleSetVersion, run.ruleSetSHA256, run.inputsJSON, run.patients.count, run.worklistItems, run.overdueItems,
+          run.ruleSetVersion, run.ruleSetSHA256, run.inputsJSON, run.patients.count, run.worklistItems,
+          run.overdueItems,
           run.closedActions, run.metricsJSON,
         ])
       let id = db.lastInsertedRowID
@@ -232,7 +235,8 @@ public struct RunRecord: Sendable {
     public var ruleSetSHA256: String
     public var inputsJSON: String
     public var patients: [(patientID: String, score: Int?, tier: String)]
-    public var actions: [(patientID: String, action: String, list: String, tier: String, openedOn: Day, due: Day, closed: Bool)]
+    public var actions:
+      [(patientID: String, action: String, list: String, tier: String, openedOn: Day, due: Day, closed: Bool)]
     public var worklistItems: Int
     public var overdueItems: Int
     public var closedActions: Int

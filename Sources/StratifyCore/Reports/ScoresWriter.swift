@@ -11,7 +11,8 @@ public enum ScoresWriter {
   ) throws {
     let writer = try CSVWriter(path: path, permissions: OutputFolder.filePermissions, protectFormulas: true)
     try writer.writeRow(header)
-    for s in scores.sorted(by: { patients[$0.patient].id.utf8.lexicographicallyPrecedes(patients[$1.patient].id.utf8) }) {
+    for s in scores.sorted(by: { patients[$0.patient].id.utf8.lexicographicallyPrecedes(patients[$1.patient].id.utf8) })
+    {
       writer.writeField(patients[s.patient].id)
       writer.writeField(s.score.map(String.init) ?? "")
       writer.writeField(s.tier)

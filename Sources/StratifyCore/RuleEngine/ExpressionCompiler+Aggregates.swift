@@ -15,10 +15,12 @@ extension ExpressionCompiler {
     }
     let source = try compile(first.value)
     guard case .extract(let kind) = source.code else {
-      throw fail(first.value.startOffset, "\(name) needs an extract first (utilization or discharges), found \(source.type)")
+      throw fail(
+        first.value.startOffset, "\(name) needs an extract first (utilization or discharges), found \(source.type)")
     }
     if rowScopes.contains(kind) {
-      throw fail(at, "\(name)(\(kind.extractName), …) cannot be nested inside another aggregate over \(kind.extractName)")
+      throw fail(
+        at, "\(name)(\(kind.extractName), …) cannot be nested inside another aggregate over \(kind.extractName)")
     }
     let takesValue = ["sum", "min", "max"].contains(name)
     let positionals = args.dropFirst().filter { $0.label == nil }
@@ -27,7 +29,8 @@ extension ExpressionCompiler {
       throw fail(at, "\(name)(\(kind.extractName), value, filter) needs the value to \(name)")
     }
     if positionals.count > maxPositionals {
-      throw fail(positionals[positionals.startIndex + maxPositionals].value.startOffset, "too many arguments to \(name)")
+      throw fail(
+        positionals[positionals.startIndex + maxPositionals].value.startOffset, "too many arguments to \(name)")
     }
 
     // Windows are evaluated once per patient, outside the row scope.
@@ -95,7 +98,9 @@ extension ExpressionCompiler {
     }
     if let f = positionalIterator.next() {
       let t = try compile(f.value)
-      guard let g = t.asBool else { throw fail(f.value.startOffset, "the filter of \(name) must be true/false, found \(t.type)") }
+      guard let g = t.asBool else {
+        throw fail(f.value.startOffset, "the filter of \(name) must be true/false, found \(t.type)")
+      }
       filter = g
     }
     let date: @Sendable (EvaluationContext, Int) -> Day
@@ -177,7 +182,8 @@ extension ExpressionCompiler {
         })
     default:
       let f = value.asNumber!
-      let isSum = name == "sum", isMax = name == "max"
+      let isSum = name == "sum"
+      let isMax = name == "max"
       return Typed(
         type: .number, nullable: !isSum,
         code: .number { ctx in
@@ -210,10 +216,22 @@ struct DateWindow: Sendable {
   func bounds(_ ctx: EvaluationContext) -> (lower: Day, upper: Day)? {
     var lower = Day(number: Int32.min)
     var upper = Day(number: Int32.max)
-    if let f = since { guard let d = f(ctx) else { return nil }; lower = d }
-    if let f = after { guard let d = f(ctx) else { return nil }; lower = d + 1 }
-    if let f = before { guard let d = f(ctx) else { return nil }; upper = d - 1 }
-    if let f = until { guard let d = f(ctx) else { return nil }; upper = d }
+    if let f = since {
+      guard let d = f(ctx) else { return nil }
+      lower = d
+    }
+    if let f = after {
+      guard let d = f(ctx) else { return nil }
+      lower = d + 1
+    }
+    if let f = before {
+      guard let d = f(ctx) else { return nil }
+      upper = d - 1
+    }
+    if let f = until {
+      guard let d = f(ctx) else { return nil }
+      upper = d
+    }
     if let w = within {
       guard let duration = w(ctx) else { return nil }
       if since != nil || after != nil {
@@ -240,7 +258,8 @@ struct AggregateScan: Sendable {
   var filter: Fn<Bool>?
 
   func forEach(_ ctx: EvaluationContext, _ body: (Int) -> Void) {
-    var lower = Day(number: Int32.min), upper = Day(number: Int32.max)
+    var lower = Day(number: Int32.min)
+    var upper = Day(number: Int32.max)
     if !window.isEmpty {
       guard let b = window.bounds(ctx) else { return }
       (lower, upper) = b

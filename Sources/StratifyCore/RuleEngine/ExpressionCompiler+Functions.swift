@@ -29,7 +29,9 @@ extension ExpressionCompiler {
       let p = try positional(name, args, count: 2, at: at)
       let d = try compile(p[0].value)
       let n = try compile(p[1].value)
-      guard let date = d.asDate else { throw fail(p[0].value.startOffset, "\(name) needs a date first, found \(d.type)") }
+      guard let date = d.asDate else {
+        throw fail(p[0].value.startOffset, "\(name) needs a date first, found \(d.type)")
+      }
       guard let count = n.asInt else {
         throw fail(p[1].value.startOffset, "\(name) needs a whole number of days second, found \(n.type)")
       }
@@ -147,14 +149,20 @@ extension ExpressionCompiler {
       throw fail(named.labelOffset, "\(name) takes no named argument '\(named.label!)'")
     }
     guard allowed.contains(args.count) else {
-      throw fail(at, "\(name) takes \(name == "has_code" ? "2 or 3" : "2") arguments: (codes, value_set\(name == "has_code" ? "[, \"category\"]" : ""))")
+      throw fail(
+        at,
+        "\(name) takes \(name == "has_code" ? "2 or 3" : "2") arguments: (codes, value_set\(name == "has_code" ? "[, \"category\"]" : ""))"
+      )
     }
     let codesTyped = try compile(args[0].value)
     let codes: Fn<[String]>
     switch codesTyped.code {
     case .list(let f): codes = f
     case .string(let f): codes = { ctx in f(ctx).map { [ValueSet.normalize($0)] } }
-    default: throw fail(args[0].value.startOffset, "\(name) needs codes (a list such as patient.conditions, or one code), found \(codesTyped.type)")
+    default:
+      throw fail(
+        args[0].value.startOffset,
+        "\(name) needs codes (a list such as patient.conditions, or one code), found \(codesTyped.type)")
     }
     let setTyped = try compile(args[1].value)
     guard case .valueSet(let index) = setTyped.code else {
@@ -171,20 +179,23 @@ extension ExpressionCompiler {
         guard set.categories.contains(category) else {
           throw fail(
             args[2].value.startOffset,
-            "value set '\(set.name)' has no category '\(category)'\(DidYouMean.hint(for: category, among: set.categories))")
+            "value set '\(set.name)' has no category '\(category)'\(DidYouMean.hint(for: category, among: set.categories))"
+          )
         }
         return Typed(
           type: .bool, nullable: false,
           code: .bool { ctx in (codes(ctx) ?? []).contains { set.categories(ofCode: $0).contains(category) } })
       }
-      return Typed(type: .bool, nullable: false, code: .bool { ctx in (codes(ctx) ?? []).contains { set.contains(code: $0) } })
+      return Typed(
+        type: .bool, nullable: false, code: .bool { ctx in (codes(ctx) ?? []).contains { set.contains(code: $0) } })
     case "count_categories":
       return Typed(type: .int, nullable: false, code: .int { ctx in set.presentCategories(codes(ctx) ?? []).count })
     case "categories":
       return Typed(type: .list, nullable: false, code: .list { ctx in set.presentCategories(codes(ctx) ?? []) })
     default:
       guard !set.weights.isEmpty else {
-        throw fail(args[1].value.startOffset, "value set '\(set.name)' has no weights; add 'weights:' to it in value_sets")
+        throw fail(
+          args[1].value.startOffset, "value set '\(set.name)' has no weights; add 'weights:' to it in value_sets")
       }
       return Typed(type: .int, nullable: false, code: .int { ctx in set.weightedSum(codes(ctx) ?? []) })
     }

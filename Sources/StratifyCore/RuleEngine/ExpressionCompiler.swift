@@ -229,8 +229,12 @@ final class ExpressionCompiler {
     let nullable = l.nullable || r.nullable
     switch op {
     case "and", "or":
-      guard let f = l.asBool else { throw fail(le.startOffset, "'\(op)' needs true/false on the left, found \(l.type)") }
-      guard let g = r.asBool else { throw fail(re.startOffset, "'\(op)' needs true/false on the right, found \(r.type)") }
+      guard let f = l.asBool else {
+        throw fail(le.startOffset, "'\(op)' needs true/false on the left, found \(l.type)")
+      }
+      guard let g = r.asBool else {
+        throw fail(re.startOffset, "'\(op)' needs true/false on the right, found \(r.type)")
+      }
       if op == "and" {
         return Typed(
           type: .bool, nullable: nullable,
@@ -265,7 +269,8 @@ final class ExpressionCompiler {
             return a * b
           })
       }
-      let f = l.asNumber!, g = r.asNumber!
+      let f = l.asNumber!
+      let g = r.asNumber!
       return Typed(
         type: .number, nullable: true,
         code: .number { ctx in
@@ -322,7 +327,8 @@ final class ExpressionCompiler {
       guard l.type.isNumeric, r.type.isNumeric else {
         throw fail(at, "'\(op)' cannot combine \(l.type) and \(r.type)")
       }
-      let f = l.asNumber!, g = r.asNumber!
+      let f = l.asNumber!
+      let g = r.asNumber!
       return Typed(
         type: .number, nullable: nullable,
         code: .number { ctx in
@@ -336,7 +342,8 @@ final class ExpressionCompiler {
   func compileComparison(
     _ op: String, _ l: Typed, _ r: Typed, _ le: Expression, _ re: Expression, at: Int
   ) throws(Failure) -> Typed {
-    let leftName = source(of: le), rightName = source(of: re)
+    let leftName = source(of: le)
+    let rightName = source(of: re)
     func make<T: Comparable & Sendable>(_ f: @escaping Fn<T>, _ g: @escaping Fn<T>) -> Typed {
       let test: @Sendable (T, T) -> Bool
       switch op {
@@ -442,7 +449,8 @@ final class ExpressionCompiler {
           return list.contains(v) != negated
         })
     default:
-      throw fail(re.startOffset, "'in' needs a list such as [\"a\", \"b\"], a list field or a value set, found \(r.type)")
+      throw fail(
+        re.startOffset, "'in' needs a list such as [\"a\", \"b\"], a list field or a value set, found \(r.type)")
     }
   }
 
@@ -454,7 +462,8 @@ final class ExpressionCompiler {
   }
 
   /// Chooses between two codes of the same type at run time.
-  func select(type: ValueType, from a: Code, _ b: Code, _ pick: @escaping @Sendable (EvaluationContext) -> Bool) -> Code {
+  func select(type: ValueType, from a: Code, _ b: Code, _ pick: @escaping @Sendable (EvaluationContext) -> Bool) -> Code
+  {
     switch (a, b) {
     case (.int(let f), .int(let g)): return .int { ctx in pick(ctx) ? f(ctx) : g(ctx) }
     case (.number(let f), .number(let g)): return .number { ctx in pick(ctx) ? f(ctx) : g(ctx) }

@@ -34,7 +34,8 @@ struct Parser {
     if case .end = parser.peek.kind { throw Failure(offset: 0, message: "expected an expression") }
     let expression = try parser.parseOr()
     guard case .end = parser.peek.kind else {
-      throw Failure(offset: parser.peek.start, message: "unexpected \(parser.describe(parser.peek)) after the expression")
+      throw Failure(
+        offset: parser.peek.start, message: "unexpected \(parser.describe(parser.peek)) after the expression")
     }
     return expression
   }

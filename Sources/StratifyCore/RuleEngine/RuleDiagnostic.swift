@@ -11,7 +11,9 @@ public struct RuleDiagnostic: Sendable, Hashable, CustomStringConvertible {
   /// The source line the location points into, for the caret excerpt (empty when unknown).
   public var sourceLine: String
 
-  public init(file: String, location: SourceLocation, severity: Severity = .error, message: String, sourceLine: String = "") {
+  public init(
+    file: String, location: SourceLocation, severity: Severity = .error, message: String, sourceLine: String = ""
+  ) {
     self.file = file
     self.location = location
     self.severity = severity

@@ -31,7 +31,9 @@ extension RuleSetLoader {
             let category = k.string ?? ""
             guard set.categories.contains(category) else {
               source.error(
-                k, "value set '\(name)' has no category '\(category)'\(DidYouMean.hint(for: category, among: set.categories))")
+                k,
+                "value set '\(name)' has no category '\(category)'\(DidYouMean.hint(for: category, among: set.categories))"
+              )
               continue
             }
             if let w = source.int(v, "the weight of '\(category)'") { set.weights[category] = w }
@@ -43,9 +45,11 @@ extension RuleSetLoader {
       if let hierarchyNode {
         if let m = hierarchyNode.mapping {
           for (k, v) in m {
-            let milder = k.string ?? "", severe = v.string ?? ""
+            let milder = k.string ?? ""
+            let severe = v.string ?? ""
             for (n, c) in [(k, milder), (v, severe)] where !set.categories.contains(c) {
-              source.error(n, "value set '\(name)' has no category '\(c)'\(DidYouMean.hint(for: c, among: set.categories))")
+              source.error(
+                n, "value set '\(name)' has no category '\(c)'\(DidYouMean.hint(for: c, among: set.categories))")
             }
             set.hierarchy.append(ValueSet.Hierarchy(milder: milder, severe: severe))
           }
@@ -66,7 +70,8 @@ extension RuleSetLoader {
     }
     var prefixes: [String: [String]] = [:]
     var categories: [String] = []
-    var codeColumn = -1, categoryColumn = -1
+    var codeColumn = -1
+    var categoryColumn = -1
     var problem: String?
     do {
       _ = try CSVReader(path: path).read { record in
@@ -82,7 +87,8 @@ extension RuleSetLoader {
           return
         }
         guard record.count > max(codeColumn, categoryColumn) else {
-          problem = "\(file):\(record.line): expected at least \(max(codeColumn, categoryColumn) + 1) fields, found \(record.count)"
+          problem =
+            "\(file):\(record.line): expected at least \(max(codeColumn, categoryColumn) + 1) fields, found \(record.count)"
           return
         }
         let code = ValueSet.normalize(record.string(at: codeColumn))
@@ -131,7 +137,8 @@ extension RuleSetLoader {
       if fieldNames.contains(name) {
         source.error(
           keyNode,
-          "feature name '\(name)' is also a field of utilization events or stays, which would make filters ambiguous; choose another")
+          "feature name '\(name)' is also a field of utilization events or stays, which would make filters ambiguous; choose another"
+        )
         env.brokenFeatures.insert(name)
         continue
       }
@@ -144,7 +151,9 @@ extension RuleSetLoader {
         continue
       }
       if case .extract = e.typed.code {
-        source.error(value, "feature '\(name)' must be a value; use count(\(e.text), …) or latest(\(e.text)) to look into an extract")
+        source.error(
+          value,
+          "feature '\(name)' must be a value; use count(\(e.text), …) or latest(\(e.text)) to look into an extract")
         continue
       }
       env.features[name] = (features.count, e.type, e.nullable)
@@ -155,7 +164,9 @@ extension RuleSetLoader {
 
   /// `eligibility:` — patients for whom `when` is false are not scored: empty score, tier `otherwise`.
   mutating func loadEligibility(_ node: Node) -> Eligibility? {
-    guard let e = source.entries(node, of: "'eligibility'", allowed: ["when", "otherwise"], required: ["when", "otherwise"]),
+    guard
+      let e = source.entries(
+        node, of: "'eligibility'", allowed: ["when", "otherwise"], required: ["when", "otherwise"]),
       let whenNode = e.first(where: { $0.key == "when" })?.value,
       let otherwiseNode = e.first(where: { $0.key == "otherwise" })?.value,
       let tier = source.string(otherwiseNode, "'otherwise'"),
@@ -200,14 +211,17 @@ extension RuleSetLoader {
         brokenIDs.insert(id)
         continue
       }
-      rules.append(ScoringRule(id: id, label: label, location: source.location(item), kind: .points(when: when, points: points)))
+      rules.append(
+        ScoringRule(id: id, label: label, location: source.location(item), kind: .points(when: when, points: points)))
     }
     return rules
   }
 
   /// `bands: { of: expression, ranges: [ {at_least|at_most|equals|from+to, points, label} … ] }`.
   mutating func loadBands(_ node: Node, id: String, label: String, location: SourceLocation) -> ScoringRule? {
-    guard let entries = source.entries(node, of: "the bands of '\(id)'", allowed: ["of", "ranges"], required: ["of", "ranges"]),
+    guard
+      let entries = source.entries(
+        node, of: "the bands of '\(id)'", allowed: ["of", "ranges"], required: ["of", "ranges"]),
       let ofNode = entries.first(where: { $0.key == "of" })?.value,
       let rangesNode = entries.first(where: { $0.key == "ranges" })?.value
     else { return nil }
@@ -231,7 +245,8 @@ extension RuleSetLoader {
       }
       guard ok, let points = v["points"] else { continue }
       let bandLabel = e.first { $0.key == "label" }.flatMap { source.string($0.value, "'label'") }
-      var lower: Int?, upper: Int?
+      var lower: Int?
+      var upper: Int?
       let keys = Set(v.keys).subtracting(["points"])
       switch keys {
       case ["at_least"]: lower = v["at_least"]
@@ -264,7 +279,9 @@ extension RuleSetLoader {
         source.error(at: b.location, "band \(b.rangeText) of rule '\(id)' overlaps band \(a.rangeText)")
       } else if bLower > aUpper + 1 {
         let gap = aUpper + 1 == bLower - 1 ? "\(aUpper + 1)" : "\(aUpper + 1)–\(bLower - 1)"
-        source.error(at: b.location, "bands of rule '\(id)' leave a gap: no band for \(gap) (between \(a.rangeText) and \(b.rangeText))")
+        source.error(
+          at: b.location,
+          "bands of rule '\(id)' leave a gap: no band for \(gap) (between \(a.rangeText) and \(b.rangeText))")
       }
     }
   }
@@ -277,7 +294,8 @@ extension RuleSetLoader {
     for item in items {
       guard
         let e = source.entries(
-          item, of: "a tier", allowed: ["name", "label", "when", "min_score", "exclusion", "description"], required: ["name"])
+          item, of: "a tier", allowed: ["name", "label", "when", "min_score", "exclusion", "description"],
+          required: ["name"])
       else { continue }
       var field: [String: Node] = [:]
       for entry in e { field[entry.key] = entry.value }
@@ -292,10 +310,13 @@ extension RuleSetLoader {
           location: source.location(item)))
     }
     if let last = tiers.last, !last.isCatchAll {
-      source.error(at: last.location, "the last tier '\(last.name)' must be a catch-all (no 'when' and no 'min_score'), so every patient gets a tier")
+      source.error(
+        at: last.location,
+        "the last tier '\(last.name)' must be a catch-all (no 'when' and no 'min_score'), so every patient gets a tier")
     }
     for tier in tiers.dropLast() where tier.isCatchAll {
-      source.error(at: tier.location, "tier '\(tier.name)' matches everyone, so the tiers below it can never be reached")
+      source.error(
+        at: tier.location, "tier '\(tier.name)' matches everyone, so the tiers below it can never be reached")
     }
     if tiers.isEmpty { source.error(node, "'tiers' needs at least one tier") }
     return tiers

@@ -11,7 +11,9 @@ extension RuleSetLoader {
     var names = Set<String>()
     for item in items {
       guard
-        let e = source.entries(item, of: "a test", allowed: ["name", "as_of", "given", "expect"], required: ["name", "as_of", "given", "expect"])
+        let e = source.entries(
+          item, of: "a test", allowed: ["name", "as_of", "given", "expect"],
+          required: ["name", "as_of", "given", "expect"])
       else { continue }
       var field: [String: Node] = [:]
       for entry in e { field[entry.key] = entry.value }
@@ -52,7 +54,9 @@ extension RuleSetLoader {
   }
 
   mutating func loadGiven(_ node: Node) -> (PatientRecord, [UtilizationEvent], [DischargeRecord])? {
-    guard let e = source.entries(node, of: "'given'", allowed: ["patient", "utilization", "discharges"]) else { return nil }
+    guard let e = source.entries(node, of: "'given'", allowed: ["patient", "utilization", "discharges"]) else {
+      return nil
+    }
     var patient = PatientRecord(id: "TEST", birthDate: Day(year: 1970, month: 1, day: 1)!, practiceID: "TEST")
     var events: [UtilizationEvent] = []
     var stays: [DischargeRecord] = []
@@ -136,7 +140,9 @@ extension RuleSetLoader {
           guard
             let fields = source.entries(
               row, of: "a discharge",
-              allowed: ["encounter_id", "admit_date", "discharge_date", "facility", "admit_type", "disposition", "primary_dx"],
+              allowed: [
+                "encounter_id", "admit_date", "discharge_date", "facility", "admit_type", "disposition", "primary_dx",
+              ],
               required: ["admit_date", "discharge_date"])
           else {
             ok = false
@@ -147,7 +153,8 @@ extension RuleSetLoader {
             switch f.key {
             case "encounter_id": stay.encounterID = optionalText(f.value, f.key)
             case "admit_date": if let d = date(f.value, "'admit_date'") { stay.admitDate = d } else { ok = false }
-            case "discharge_date": if let d = date(f.value, "'discharge_date'") { stay.dischargeDate = d } else { ok = false }
+            case "discharge_date":
+              if let d = date(f.value, "'discharge_date'") { stay.dischargeDate = d } else { ok = false }
             case "facility": stay.facility = optionalText(f.value, f.key)
             case "admit_type": stay.admitType = enumValue(f.value, "admit_type", AdmitType.self)
             case "disposition": stay.disposition = enumValue(f.value, "disposition", Disposition.self)
@@ -167,7 +174,10 @@ extension RuleSetLoader {
     guard let text = source.string(node, "'\(column)'") else { return nil }
     guard let value = E(rawValue: text.lowercased()) else {
       let allowed = E.allCases.map(\.rawValue)
-      source.error(node, "unknown \(column) '\(text)'\(DidYouMean.hint(for: text, among: allowed)) (expected one of: \(allowed.joined(separator: ", ")))")
+      source.error(
+        node,
+        "unknown \(column) '\(text)'\(DidYouMean.hint(for: text, among: allowed)) (expected one of: \(allowed.joined(separator: ", ")))"
+      )
       return nil
     }
     return value
@@ -178,7 +188,8 @@ extension RuleSetLoader {
   ) -> RuleTestCase.Expectation? {
     guard
       let e = source.entries(
-        node, of: "'expect'", allowed: ["score", "tier", "actions", "closed_actions", "contributions", "features", "due"])
+        node, of: "'expect'",
+        allowed: ["score", "tier", "actions", "closed_actions", "contributions", "features", "due"])
     else { return nil }
     var expect = RuleTestCase.Expectation(
       score: nil, tier: nil, actions: nil, closedActions: nil, contributions: [], features: [], due: [])
@@ -187,7 +198,11 @@ extension RuleSetLoader {
       let v = entry.value
       switch entry.key {
       case "score":
-        if optionalText(v, "'score'") == nil { expect.score = .some(nil) } else if let n = source.int(v, "'score'") { expect.score = .some(n) }
+        if optionalText(v, "'score'") == nil {
+          expect.score = .some(nil)
+        } else if let n = source.int(v, "'score'") {
+          expect.score = .some(n)
+        }
       case "tier":
         if let t = source.string(v, "'tier'") {
           if !tiers.contains(t) { source.error(v, "unknown tier '\(t)'\(DidYouMean.hint(for: t, among: tiers))") }
@@ -231,7 +246,9 @@ extension RuleSetLoader {
         }
         for (k, dv) in m {
           let id = k.string ?? ""
-          if !actionIDs.contains(id) && !brokenIDs.contains(id) { source.error(k, "unknown action '\(id)'\(DidYouMean.hint(for: id, among: actionIDs))") }
+          if !actionIDs.contains(id) && !brokenIDs.contains(id) {
+            source.error(k, "unknown action '\(id)'\(DidYouMean.hint(for: id, among: actionIDs))")
+          }
           if let d = date(dv, "the due date of '\(id)'") { expect.due.append((id, d)) }
         }
       }

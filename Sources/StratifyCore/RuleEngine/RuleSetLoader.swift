@@ -22,7 +22,8 @@ public struct RuleSetLoader {
   public static func load(path: String) throws -> RuleSet {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RuleSetError([
-        RuleDiagnostic(file: path, location: SourceLocation(line: 1, column: 1), message: "rule file not found or unreadable")
+        RuleDiagnostic(
+          file: path, location: SourceLocation(line: 1, column: 1), message: "rule file not found or unreadable")
       ])
     }
     return try load(text: String(decoding: data, as: UTF8.self), path: path)
@@ -46,7 +47,9 @@ public struct RuleSetLoader {
 
   mutating func run() -> RuleSet? {
     guard let root = source.compose() else { return nil }
-    guard let top = source.entries(root, of: "the rule file", allowed: Self.topKeys, required: ["stratify", "name", "version", "tiers"])
+    guard
+      let top = source.entries(
+        root, of: "the rule file", allowed: Self.topKeys, required: ["stratify", "name", "version", "tiers"])
     else { return nil }
     var node: [String: Node] = [:]
     for entry in top { node[entry.key] = entry.value }
@@ -57,7 +60,9 @@ public struct RuleSetLoader {
         languageVersion = n
         if n > RuleSet.highestSupportedVersion || n < 1 {
           source.error(
-            v, "unsupported language version \(n); this stratify supports up to version \(RuleSet.highestSupportedVersion)")
+            v,
+            "unsupported language version \(n); this stratify supports up to version \(RuleSet.highestSupportedVersion)"
+          )
           return nil
         }
       }
@@ -84,7 +89,9 @@ public struct RuleSetLoader {
     var actions: [ActionDefinition] = []
     if let n = node["actions"] { actions = loadActions(n) }
     var tests: [RuleTestCase] = []
-    if let n = node["tests"] { tests = loadTests(n, tiers: env.tierNames, rules: rules, actions: actions, features: features) }
+    if let n = node["tests"] {
+      tests = loadTests(n, tiers: env.tierNames, rules: rules, actions: actions, features: features)
+    }
 
     return RuleSet(
       file: path, languageVersion: languageVersion, name: name, version: version, description: description,

@@ -23,7 +23,10 @@ enum Keyword: String, Sendable, CaseIterable {
 
 /// A calendar length: days and weeks are exact; months and years follow the calendar (Jan 31 + 1mo = Feb 28).
 public enum DurationUnit: String, Sendable, Hashable {
-  case days = "d", weeks = "w", months = "mo", years = "y"
+  case days = "d"
+  case weeks = "w"
+  case months = "mo"
+  case years = "y"
 }
 
 /// A duration value such as `180d`, `6mo`, `1y`.

@@ -28,7 +28,8 @@ struct YAMLSource {
         .composer(_, let problem, let mark, _):
         var message = "YAML: \(problem)"
         if problem.contains("mapping values are not allowed") {
-          message += " (an expression with named arguments such as 'within: 180d' must be quoted: "
+          message +=
+            " (an expression with named arguments such as 'within: 180d' must be quoted: "
             + "'count(utilization, event_type == \"ed\", within: 180d)')"
         }
         report(at: SourceLocation(line: mark.line, column: mark.column), message)

@@ -63,7 +63,10 @@ extension ConfigurationReader {
 
 /// The holiday calendar setting: a base list and dates added to it.
 public struct HolidaySettings: Sendable, Equatable {
-  public enum Base: String, Sendable { case usFederal = "us_federal", none }
+  public enum Base: String, Sendable {
+    case usFederal = "us_federal"
+    case none
+  }
   public var base: Base = .usFederal
   public var added: [Day] = []
 

@@ -14,7 +14,9 @@ public enum OutputFile {
       guard n > 0 else { throw CSVWriteError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))") }
       offset += n
     }
-    guard fsync(fd) == 0 else { throw CSVWriteError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))") }
+    guard fsync(fd) == 0 else {
+      throw CSVWriteError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))")
+    }
   }
 
   /// Writes to a temporary file beside `path` and renames it over `path` (for stable files read by others,

@@ -41,8 +41,10 @@ public struct OutputFolder: Sendable {
   /// Removes staging and swap leftovers of runs that were killed (call with the lock held).
   public func removeLeftovers() {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-    for name in names where name.hasPrefix(".staging-") || name.hasPrefix(".retired-") || name.hasPrefix(".latest-")
-      || name.hasPrefix(".paused-") {
+    for name in names
+    where name.hasPrefix(".staging-") || name.hasPrefix(".retired-") || name.hasPrefix(".latest-")
+      || name.hasPrefix(".paused-")
+    {
       try? FileManager.default.removeItem(atPath: root + "/" + name)
     }
   }
@@ -107,7 +109,8 @@ public struct OutputFolder: Sendable {
     }
   }
 
-  private typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+  private typealias Renameat2 =
+    @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
   /// Atomically exchanges two paths with renameat2(RENAME_EXCHANGE); false when the system cannot.
   static func exchange(_ a: String, _ b: String) -> Bool {

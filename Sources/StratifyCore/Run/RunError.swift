@@ -25,7 +25,8 @@ public enum RunError: StratifyError {
     case .history(let path, let reason):
       return "history store \(path): \(reason); the previously published outputs are unchanged"
     case .unknownPatient(let id):
-      return "patient '\(id)' is not among the accepted patients of patients.csv (see `stratify validate --rejects FILE`)"
+      return
+        "patient '\(id)' is not among the accepted patients of patients.csv (see `stratify validate --rejects FILE`)"
     }
   }
 }

@@ -46,12 +46,14 @@ public struct Explanation: Sendable, Encodable {
   /// The explanation as printed by `stratify explain`.
   public var text: String {
     var lines: [String] = []
-    lines.append("patient \(patientID) as of \(asOf) — rule set \(ruleSet) \(ruleSetVersion) (sha256 \(ruleSetSHA256.prefix(12)))")
+    lines.append(
+      "patient \(patientID) as of \(asOf) — rule set \(ruleSet) \(ruleSetVersion) (sha256 \(ruleSetSHA256.prefix(12)))")
     lines.append("")
     lines.append("features:")
     let width = features.map(\.name.count).max() ?? 0
     for f in features {
-      lines.append("  \(f.name.padding(toLength: width, withPad: " ", startingAt: 0))  = \(f.value)    [\(f.expression)]")
+      lines.append(
+        "  \(f.name.padding(toLength: width, withPad: " ", startingAt: 0))  = \(f.value)    [\(f.expression)]")
     }
     lines.append("")
     if !eligible {
@@ -63,7 +65,8 @@ public struct Explanation: Sendable, Encodable {
         lines.append("  \(mark)  \(r.id) — \(r.label)")
         lines.append("        \(r.why)")
         if !r.nullDecided.isEmpty {
-          lines.append("        null decided: \(r.nullDecided.joined(separator: ", ")) (a comparison with null is false)")
+          lines.append(
+            "        null decided: \(r.nullDecided.joined(separator: ", ")) (a comparison with null is false)")
         }
       }
       lines.append("")
@@ -108,7 +111,8 @@ extension ScoringEngine {
         switch rule.kind {
         case .points(let when, let p):
           let holds = when.typed.asBool!(ctx)
-          why = "when \(when.text) → \(holds.map { $0 ? "true" : "false" } ?? "null")\(values(when)); \(p) points if true"
+          why =
+            "when \(when.text) → \(holds.map { $0 ? "true" : "false" } ?? "null")\(values(when)); \(p) points if true"
         case .bands(let of, let bands):
           let v = of.typed.asInt!(ctx)
           if let v, let band = bands.first(where: { $0.contains(v) }) {
@@ -148,7 +152,8 @@ extension ScoringEngine {
     return Explanation(
       patientID: data.patients[p].id, asOf: asOf.description, ruleSet: ruleSet.name, ruleSetVersion: ruleSet.version,
       ruleSetSHA256: ruleSet.sha256, features: features, eligible: result.score != nil || ruleSet.eligibility == nil,
-      rules: rules, score: result.score, tier: result.tier, nextTier: nextTier, pointsToNextTier: need, actions: actions)
+      rules: rules, score: result.score, tier: result.tier, nextTier: nextTier, pointsToNextTier: need, actions: actions
+    )
   }
 
   /// A value as a person reads it; a row shows its dates and kind instead of its index.

@@ -88,21 +88,27 @@ public enum RuleTestRunner {
       totals: (pointsRules, bandCount, ruleSet.tiers.count, ruleSet.actions.count))
   }
 
-  static func check(_ test: RuleTestCase, _ result: PatientScore, _ ctx: EvaluationContext, _ ruleSet: RuleSet) -> Outcome {
+  static func check(_ test: RuleTestCase, _ result: PatientScore, _ ctx: EvaluationContext, _ ruleSet: RuleSet)
+    -> Outcome
+  {
     var failures: [String] = []
     let e = test.expect
     if let expected = e.score, expected != result.score {
-      failures.append("score: expected \(expected.map(String.init) ?? "empty"), got \(result.score.map(String.init) ?? "empty")")
+      failures.append(
+        "score: expected \(expected.map(String.init) ?? "empty"), got \(result.score.map(String.init) ?? "empty")")
     }
     if let tier = e.tier, tier != result.tier { failures.append("tier: expected \(tier), got \(result.tier)") }
     let open = result.openActions.map(\.actionID)
     if let actions = e.actions, Set(actions) != Set(open) {
-      failures.append("actions: expected [\(actions.sorted().joined(separator: ", "))], got [\(open.sorted().joined(separator: ", "))]")
+      failures.append(
+        "actions: expected [\(actions.sorted().joined(separator: ", "))], got [\(open.sorted().joined(separator: ", "))]"
+      )
     }
     let closed = result.actions.filter(\.closed).map(\.actionID)
     if let expected = e.closedActions, Set(expected) != Set(closed) {
       failures.append(
-        "closed actions: expected [\(expected.sorted().joined(separator: ", "))], got [\(closed.sorted().joined(separator: ", "))]")
+        "closed actions: expected [\(expected.sorted().joined(separator: ", "))], got [\(closed.sorted().joined(separator: ", "))]"
+      )
     }
     for (rule, points) in e.contributions {
       let actual = result.contributions.first { $0.ruleID == rule }?.points ?? 0

@@ -51,7 +51,8 @@ public struct WorklistBuilder: Sendable {
   /// List order: by list (case managers, then unassigned lists), then overdue first, due date, tier (most
   /// intensive first), score (high first), patient_id, and for one patient the action priority and id.
   public static func precedes(_ a: WorklistItem, _ b: WorklistItem) -> Bool {
-    let aUnassigned = a.caseManagerID.isEmpty, bUnassigned = b.caseManagerID.isEmpty
+    let aUnassigned = a.caseManagerID.isEmpty
+    let bUnassigned = b.caseManagerID.isEmpty
     if aUnassigned != bUnassigned { return !aUnassigned }
     if a.list != b.list { return a.list.utf8.lexicographicallyPrecedes(b.list.utf8) }
     if a.isOverdue != b.isOverdue { return a.isOverdue }
