@@ -3,6 +3,8 @@ SWIFT ?= swift
 CONFIG ?= SampleData/stratify.yaml
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 BIN := .build/release/stratify
+# CI (CI=true) treats warnings as errors.
+TEST_FLAGS := $(if $(CI),-Xswiftc -warnings-as-errors,)
 
 .PHONY: setup build run test lint clean bench
 
@@ -24,8 +26,8 @@ run: build
 
 ## test: unit and end-to-end tests.
 test: setup
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --build-tests $(TEST_FLAGS)
+	$(SWIFT) test --skip-build $(TEST_FLAGS)
 
 ## bench: the reference workload (../shared/bench/REFERENCE_WORKLOAD.md) against the DuckDB and Polars peers:
 ## release build, cached data in bench-data/, peers in .venv; fails on parity, reports targets (BENCHMARKS.md).
