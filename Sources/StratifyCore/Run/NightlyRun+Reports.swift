@@ -2,11 +2,13 @@ import Foundation
 import Logging
 
 extension NightlyRun {
-  /// The night's figures, and the published runs before it (oldest first) for the report's trends.
+  /// The night's figures, and the published runs before it (oldest first) for the report's trends; logs one line
+  /// of counts and timing.
   static func reportFigures(
     _ settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData, scores: [PatientScore],
-    items: [WorklistItem], closedSinceLastRun: Int, history: HistoryStore
+    items: [WorklistItem], closedSinceLastRun: Int, history: HistoryStore, logger: Logger
   ) throws -> (metrics: RunMetrics, recentRuns: [RunRecord]) {
+    var clock = StageClock()
     let recent = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
     let metrics = RunMetrics(
       MetricsInput(
@@ -14,6 +16,12 @@ extension NightlyRun {
         inputs: ingest.inputs, rejects: ingest.rejects, rejectThreshold: ingest.quality.rejectThreshold, data: data,
         scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recent.last?.asOf,
         previousTiers: try history.previousTiers(before: settings.asOf)))
+    logger.info(
+      "metrics computed",
+      metadata: [
+        "practices": "\(metrics.practices.count)", "runs_in_trends": "\(recent.count + 1)",
+        "discharges_30d": "\(metrics.transitionsOfCare.discharges)", "seconds": "\(clock.lap())",
+      ])
     return (metrics, recent)
   }
 

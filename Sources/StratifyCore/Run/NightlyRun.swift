@@ -110,7 +110,7 @@ public enum NightlyRun {
 
     let (metrics, recentRuns) = try reportFigures(
       settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
-      closedSinceLastRun: closed.sinceLastRun, history: history)
+      closedSinceLastRun: closed.sinceLastRun, history: history, logger: logger)
 
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
