@@ -231,7 +231,10 @@ struct ReportContext {
             series: [.init(label: "share", color: "#00798c", values: trend.map(\.contactShare))], percent: true),
         ],
       ] + tierCharts
-    return ["runs": trend.count, "from": dates.first ?? "", "to": dates.last ?? "", "charts": charts]
+    return [
+      "runs": trend.count == 1 ? "1 run" : "\(trend.count) runs", "from": dates.first ?? "", "to": dates.last ?? "",
+      "charts": charts,
+    ]
   }
 
   var topRules: [[String: Any]] {
