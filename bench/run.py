@@ -291,9 +291,10 @@ def main():
             order = tools[i % len(tools):] + tools[:i % len(tools)]
             for t in order:
                 m = measure(t, folder, outdirs[t])
+                m["load1"] = os.getloadavg()[0]
                 samples[t].append(m)
                 log(f"  run {i + 1} {t:8s} wall {m['wall']:6.2f} s  cpu {m['cpu']:6.2f} s  "
-                    f"rss {m['rss_kb'] / 1024:7.0f} MB  (load {os.getloadavg()[0]:.2f})")
+                    f"rss {m['rss_kb'] / 1024:7.0f} MB  (load {m['load1']:.2f})")
         parity.append(check_parity(s, outdirs))
         log(f"  {parity[-1]}")
         info["sizes"][s] = {
