@@ -185,3 +185,49 @@ import Testing
     #expect(scores.allSatisfy { $0.score == ($0.patient % 2 == 0 ? 2 : 0) })
   }
 }
+
+/// Comparisons of enumerated fields take a fast path on the stored enum; it must agree with the text semantics.
+@Suite struct EnumComparisonTests {
+  @Test func enumComparisonsAgreeWithTheirTextMeaning() throws {
+    let asOf = Day(iso: "2026-11-20")!
+    let fixture = try RuleFileFixture(
+      RuleFileFixture.ruleFile(
+        features: """
+            eds: count(utilization, event_type == "ed")
+            not_eds: count(utilization, event_type != "ed")
+            visits: count(utilization, event_type in ["office", "telehealth"])
+            others: count(utilization, event_type not in ["office", "telehealth"])
+            reversed: count(utilization, "ed" == event_type)
+            last_stay: latest(discharges)
+            home: last_stay.disposition in ["home", "home_health"]
+            not_home: last_stay.disposition not in ["home", "home_health"]
+            acute: last_stay.admit_type == "emergency"
+            not_acute: last_stay.admit_type != "emergency"
+            last_ed_is_ed: latest(utilization, event_type == "ed").event_type == "ed"
+          """))
+    defer { fixture.remove() }
+    let engine = ScoringEngine(ruleSet: try fixture.load(), asOf: asOf)
+    let events = [EventType.ed, .office, .telehealth, .noShow, .ed].enumerated().map {
+      UtilizationEvent(date: asOf - $0.offset, type: $0.element)
+    }
+    func values(_ stays: [DischargeRecord]) -> [Value] {
+      let data = PatientData(
+        patients: [PatientRecord(id: "P", birthDate: Day(iso: "1950-01-01")!, practiceID: "X")],
+        utilization: GroupedRows(offsets: [0, Int32(events.count)], rows: events),
+        discharges: GroupedRows(offsets: [0, Int32(stays.count)], rows: stays))
+      let ctx = engine.makeContext(data)
+      engine.computeFeatures(0, ctx)
+      return ctx.features
+    }
+    let withStay = values([
+      DischargeRecord(admitDate: asOf - 5, dischargeDate: asOf - 1, admitType: .emergency, disposition: .snf)
+    ])
+    #expect(withStay[1...5] == [.int(2), .int(3), .int(2), .int(3), .int(2)])
+    #expect(withStay[7...11] == [.bool(false), .bool(true), .bool(true), .bool(false), .bool(true)])
+    // With no stay, or a stay with empty admit type and disposition, every comparison with the null is false.
+    let nulls = values([DischargeRecord(admitDate: asOf - 5, dischargeDate: asOf - 1)])
+    #expect(nulls[7...10] == [.bool(false), .bool(false), .bool(false), .bool(false)])
+    let none = values([])
+    #expect(none[7...10] == [.bool(false), .bool(false), .bool(false), .bool(false)])
+  }
+}

@@ -15,6 +15,13 @@ enum Code: Sendable {
   case extract(RecordKind)
 }
 
+/// How to read an enumerated field: which record, which field, and which row (nil: the current row of the scan).
+struct EnumFieldRead: Sendable {
+  var kind: RecordKind
+  var field: String
+  var row: Fn<Int>?
+}
+
 /// A checked expression: its type, whether it can be null, and its code.
 struct Typed: Sendable {
   var type: ValueType
@@ -22,6 +29,9 @@ struct Typed: Sendable {
   var code: Code
   /// The literal value, when the expression is a literal (for checks such as 'is this a known event_type').
   var literal: Value? = nil
+  /// Set when the expression reads an enumerated field (event_type, admit_type, disposition): comparisons with
+  /// literals then test the stored enum directly instead of building and comparing text (the hot path of filters).
+  var enumField: EnumFieldRead? = nil
 
   /// Evaluates to a dynamically typed `Value` (feature slots, explain).
   func value(_ ctx: EvaluationContext) -> Value {

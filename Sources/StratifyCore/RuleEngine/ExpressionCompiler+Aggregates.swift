@@ -109,7 +109,7 @@ extension ExpressionCompiler {
     } else {
       date = { ctx, i in ctx.stays[i].dischargeDate }
     }
-    let matches = AggregateScan(kind: kind, window: window, date: date, filter: filter)
+    let matches = AggregateScan(kind: kind, window: window, filter: filter)
 
     switch name {
     case "count":
@@ -254,7 +254,6 @@ struct DateWindow: Sendable {
 struct AggregateScan: Sendable {
   var kind: RecordKind
   var window: DateWindow
-  var date: @Sendable (EvaluationContext, Int) -> Day
   var filter: Fn<Bool>?
 
   func forEach(_ ctx: EvaluationContext, _ body: (Int) -> Void) {
@@ -268,12 +267,27 @@ struct AggregateScan: Sendable {
     upper = Swift.min(upper, ctx.asOf)
     let saved = ctx.current(kind)
     defer { ctx.setCurrent(kind, saved) }
-    for i in ctx.rows(of: kind) {
-      let d = date(ctx, i)
-      if d < lower || d > upper { continue }
-      ctx.setCurrent(kind, i)
-      if let filter, filter(ctx) != true { continue }
-      body(i)
+    // One loop per extract so the date is read straight from the row (this loop runs ~20 times per patient per
+    // aggregate).
+    switch kind {
+    case .event:
+      for i in ctx.rows(of: .event) {
+        let d = ctx.events[i].date
+        if d < lower || d > upper { continue }
+        ctx.event = i
+        if let filter, filter(ctx) != true { continue }
+        body(i)
+      }
+    case .stay:
+      for i in ctx.rows(of: .stay) {
+        let d = ctx.stays[i].dischargeDate
+        if d < lower || d > upper { continue }
+        ctx.stay = i
+        if let filter, filter(ctx) != true { continue }
+        body(i)
+      }
+    case .patient:
+      break
     }
   }
 

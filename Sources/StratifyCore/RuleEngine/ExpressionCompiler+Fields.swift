@@ -1,6 +1,6 @@
 extension ExpressionCompiler {
   /// Reads one field of the row that `row` points at (a patient index or a row index of an extract).
-  func fieldRead(_ spec: FieldSpec, of kind: RecordKind, row: @escaping Fn<Int>) -> Typed {
+  func fieldRead(_ spec: FieldSpec, of kind: RecordKind, currentRow: Bool = false, row: @escaping Fn<Int>) -> Typed {
     usedFields.insert("\(kind == .patient ? "patient" : kind == .event ? "event" : "stay").\(spec.name)")
     let code: Code
     switch (kind, spec.name) {
@@ -32,6 +32,53 @@ extension ExpressionCompiler {
     default:
       preconditionFailure("RecordSchema lists \(spec.name) but fieldRead does not read it")
     }
-    return Typed(type: spec.type, nullable: spec.nullable, code: code)
+    var typed = Typed(type: spec.type, nullable: spec.nullable, code: code)
+    if ["event_type", "admit_type", "disposition"].contains(spec.name) {
+      typed.enumField = EnumFieldRead(kind: kind, field: spec.name, row: currentRow ? nil : row)
+    }
+    return typed
+  }
+
+  /// A test of an enumerated field against a set of its values, on the stored enum (no text built per row).
+  /// A null value (an empty admit_type or disposition, or no row) fails the test and is noted for explain.
+  func enumTest(_ read: EnumFieldRead, values: Set<String>, negated: Bool, note: String) -> Code {
+    let row = read.row
+    let kind = read.kind
+    let rowIndex: Fn<Int> = { ctx in
+      guard let row else { return ctx.current(kind) }
+      return row(ctx)
+    }
+    switch read.field {
+    case "event_type":
+      let set = Set(values.compactMap(EventType.init(rawValue:)))
+      if read.row == nil, set.count == 1, let only = set.first {
+        return .bool { ctx in (ctx.events[ctx.event].type == only) != negated }
+      }
+      return .bool { ctx in
+        guard let r = rowIndex(ctx) else {
+          if ctx.tracing { ctx.noteNull(note) }
+          return false
+        }
+        return set.contains(ctx.events[r].type) != negated
+      }
+    case "admit_type":
+      let set = Set(values.compactMap(AdmitType.init(rawValue:)))
+      return .bool { ctx in
+        guard let r = rowIndex(ctx), let v = ctx.stays[r].admitType else {
+          if ctx.tracing { ctx.noteNull(note) }
+          return false
+        }
+        return set.contains(v) != negated
+      }
+    default:
+      let set = Set(values.compactMap(Disposition.init(rawValue:)))
+      return .bool { ctx in
+        guard let r = rowIndex(ctx), let v = ctx.stays[r].disposition else {
+          if ctx.tracing { ctx.noteNull(note) }
+          return false
+        }
+        return set.contains(v) != negated
+      }
+    }
   }
 }

@@ -120,7 +120,7 @@ final class ExpressionCompiler {
   func compileName(_ name: String, at: Int) throws(Failure) -> Typed {
     for kind in rowScopes.reversed() {
       if let spec = RecordSchema.field(name, of: kind) {
-        return fieldRead(spec, of: kind) { ctx in ctx.current(kind) }
+        return fieldRead(spec, of: kind, currentRow: true) { ctx in ctx.current(kind) }
       }
     }
     switch name {
@@ -374,6 +374,16 @@ final class ExpressionCompiler {
     case (.string(let f), .string(let g)):
       try checkDomain(l, against: r, at: re.startOffset)
       try checkDomain(r, against: l, at: le.startOffset)
+      if op == "==" || op == "!=" {
+        if let read = l.enumField, case .string(let value)? = r.literal {
+          return Typed(
+            type: .bool, nullable: false, code: enumTest(read, values: [value], negated: op == "!=", note: leftName))
+        }
+        if let read = r.enumField, case .string(let value)? = l.literal {
+          return Typed(
+            type: .bool, nullable: false, code: enumTest(read, values: [value], negated: op == "!=", note: rightName))
+        }
+      }
       return make(f, g)
     case (.bool(let f), .bool(let g)) where op == "==" || op == "!=":
       return make({ ctx in f(ctx).map { $0 ? 1 : 0 } }, { ctx in g(ctx).map { $0 ? 1 : 0 } })
@@ -426,6 +436,10 @@ final class ExpressionCompiler {
       }
       guard let f = l.asString else {
         throw fail(le.startOffset, "'in' a list needs text on the left, found \(l.type)")
+      }
+      if let read = l.enumField, case .list(let items)? = r.literal {
+        return Typed(
+          type: .bool, nullable: false, code: enumTest(read, values: Set(items), negated: negated, note: leftName))
       }
       if case .list(let items)? = r.literal {
         let set = Set(items)
