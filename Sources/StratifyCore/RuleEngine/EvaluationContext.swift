@@ -24,14 +24,16 @@ final class EvaluationContext {
   let asOf: Day
   let calendar: BusinessCalendar
 
-  var patient = 0
-  var event = -1
-  var stay = -1
-  var features: [Value] = []
-  var score: Int?
-  var tier: String?
+  // The context is confined to one thread and these are read in the innermost loops of scoring, so they skip the
+  // run-time exclusivity checks of class properties.
+  @exclusivity(unchecked) var patient = 0
+  @exclusivity(unchecked) var event = -1
+  @exclusivity(unchecked) var stay = -1
+  @exclusivity(unchecked) var features: [Value] = []
+  @exclusivity(unchecked) var score: Int?
+  @exclusivity(unchecked) var tier: String?
   /// When true, comparisons that met a null record it in `nullNotes` (explain only; off on the hot path).
-  var tracing = false
+  @exclusivity(unchecked) var tracing = false
   var nullNotes: [String] = []
 
   init(data: PatientData, asOf: Day, calendar: BusinessCalendar) {
