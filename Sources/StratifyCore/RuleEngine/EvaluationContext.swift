@@ -34,6 +34,9 @@ final class EvaluationContext {
   @exclusivity(unchecked) var tier: String?
   /// When true, comparisons that met a null record it in `nullNotes` (explain only; off on the hot path).
   @exclusivity(unchecked) var tracing = false
+  /// Categories of each code already looked up, per value set: codes repeat across patients, prefixes need
+  /// several dictionary probes.
+  @exclusivity(unchecked) var codeCategories: [[String: [Int]]] = []
   var nullNotes: [String] = []
 
   init(data: PatientData, asOf: Day, calendar: BusinessCalendar) {
@@ -69,6 +72,17 @@ final class EvaluationContext {
     case .stay: return stay
     case .patient: return patient
     }
+  }
+
+  /// The category positions of a normalized code in value set number `index`, memoized for this thread.
+  func categories(of code: String, in set: ValueSet, index: Int) -> [Int] {
+    if index >= codeCategories.count {
+      codeCategories += Array(repeating: [:], count: index + 1 - codeCategories.count)
+    }
+    if let known = codeCategories[index][code] { return known }
+    let found = set.categoryPositions(ofCode: code)
+    codeCategories[index][code] = found
+    return found
   }
 
   func noteNull(_ what: String) {

@@ -50,7 +50,8 @@ extension ExpressionCompiler {
     }
     switch read.field {
     case "event_type":
-      let set = Set(values.compactMap(EventType.init(rawValue:)))
+      // A short array: comparing a few enum tags beats hashing for every row.
+      let set = EventType.allCases.filter { values.contains($0.rawValue) }
       if read.row == nil, set.count == 1, let only = set.first {
         return .bool { ctx in (ctx.events[ctx.event].type == only) != negated }
       }
@@ -62,7 +63,7 @@ extension ExpressionCompiler {
         return set.contains(ctx.events[r].type) != negated
       }
     case "admit_type":
-      let set = Set(values.compactMap(AdmitType.init(rawValue:)))
+      let set = AdmitType.allCases.filter { values.contains($0.rawValue) }
       return .bool { ctx in
         guard let r = rowIndex(ctx), let v = ctx.stays[r].admitType else {
           if ctx.tracing { ctx.noteNull(note) }
@@ -71,7 +72,7 @@ extension ExpressionCompiler {
         return set.contains(v) != negated
       }
     default:
-      let set = Set(values.compactMap(Disposition.init(rawValue:)))
+      let set = Disposition.allCases.filter { values.contains($0.rawValue) }
       return .bool { ctx in
         guard let r = rowIndex(ctx), let v = ctx.stays[r].disposition else {
           if ctx.tracing { ctx.noteNull(note) }

@@ -176,7 +176,7 @@ extension ExpressionCompiler {
         guard case .string(let category)? = c.literal else {
           throw fail(args[2].value.startOffset, "the category of has_code must be a text literal such as \"chf\"")
         }
-        guard set.categories.contains(category) else {
+        guard let position = set.categories.firstIndex(of: category) else {
           throw fail(
             args[2].value.startOffset,
             "value set '\(set.name)' has no category '\(category)'\(DidYouMean.hint(for: category, among: set.categories))"
@@ -184,20 +184,37 @@ extension ExpressionCompiler {
         }
         return Typed(
           type: .bool, nullable: false,
-          code: .bool { ctx in (codes(ctx) ?? []).contains { set.categories(ofCode: $0).contains(category) } })
+          code: .bool { ctx in
+            (codes(ctx) ?? []).contains { ctx.categories(of: $0, in: set, index: index).contains(position) }
+          })
       }
       return Typed(
-        type: .bool, nullable: false, code: .bool { ctx in (codes(ctx) ?? []).contains { set.contains(code: $0) } })
+        type: .bool, nullable: false,
+        code: .bool { ctx in
+          (codes(ctx) ?? []).contains { !ctx.categories(of: $0, in: set, index: index).isEmpty }
+        })
     case "count_categories":
-      return Typed(type: .int, nullable: false, code: .int { ctx in set.presentCategories(codes(ctx) ?? []).count })
+      return Typed(
+        type: .int, nullable: false,
+        code: .int { ctx in
+          set.countPresent(codes(ctx) ?? []) { ctx.categories(of: $0, in: set, index: index) }
+        })
     case "categories":
-      return Typed(type: .list, nullable: false, code: .list { ctx in set.presentCategories(codes(ctx) ?? []) })
+      return Typed(
+        type: .list, nullable: false,
+        code: .list { ctx in
+          set.presentCategories(codes(ctx) ?? []) { ctx.categories(of: $0, in: set, index: index) }
+        })
     default:
       guard !set.weights.isEmpty else {
         throw fail(
           args[1].value.startOffset, "value set '\(set.name)' has no weights; add 'weights:' to it in value_sets")
       }
-      return Typed(type: .int, nullable: false, code: .int { ctx in set.weightedSum(codes(ctx) ?? []) })
+      return Typed(
+        type: .int, nullable: false,
+        code: .int { ctx in
+          set.weightedSum(codes(ctx) ?? []) { ctx.categories(of: $0, in: set, index: index) }
+        })
     }
   }
 }

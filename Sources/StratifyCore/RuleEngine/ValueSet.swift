@@ -9,9 +9,12 @@ public struct ValueSet: Sendable, Equatable {
   public var prefixes: [String: [String]]
   /// Categories in first-seen order.
   public var categories: [String]
-  public var weights: [String: Int]
+  public var weights: [String: Int] { didSet { index() } }
   /// (milder, severe) pairs.
-  public var hierarchy: [Hierarchy]
+  public var hierarchy: [Hierarchy] { didSet { index() } }
+  /// `weights` and `hierarchy` by category position, for the per-patient loop.
+  private var weightByCategory: [Int] = []
+  private var hierarchyByCategory: [(milder: Int, severe: Int)] = []
 
   public struct Hierarchy: Sendable, Equatable {
     public var milder: String
@@ -32,6 +35,52 @@ public struct ValueSet: Sendable, Equatable {
     self.hierarchy = hierarchy
     let lengths = prefixes.keys.map(\.count)
     prefixLengths = (lengths.min() ?? 1)...(lengths.max() ?? 1)
+    index()
+  }
+
+  public static func == (a: ValueSet, b: ValueSet) -> Bool {
+    (a.name, a.file, a.prefixes, a.categories, a.weights, a.hierarchy)
+      == (b.name, b.file, b.prefixes, b.categories, b.weights, b.hierarchy)
+  }
+
+  private mutating func index() {
+    weightByCategory = categories.map { weights[$0] ?? 0 }
+    hierarchyByCategory = hierarchy.compactMap { rule in
+      guard let m = categories.firstIndex(of: rule.milder), let s = categories.firstIndex(of: rule.severe) else {
+        return nil
+      }
+      return (m, s)
+    }
+  }
+
+  /// Positions in `categories` of the categories one normalized code matches; -1 stands for a match in a value set
+  /// without categories.
+  func categoryPositions(ofCode code: String) -> [Int] {
+    categories(ofCode: code).map { categories.firstIndex(of: $0) ?? -1 }
+  }
+
+  /// Which categories are present (by position), after the hierarchy.
+  func presentPositions(_ codes: [String], positionsOf: (String) -> [Int]) -> [Bool] {
+    var present = [Bool](repeating: false, count: categories.count)
+    for code in codes {
+      for position in positionsOf(code) where position >= 0 { present[position] = true }
+    }
+    for rule in hierarchyByCategory where present[rule.severe] { present[rule.milder] = false }
+    return present
+  }
+
+  /// Number of categories present, after the hierarchy.
+  func countPresent(_ codes: [String], positionsOf: (String) -> [Int]) -> Int {
+    presentPositions(codes, positionsOf: positionsOf).lazy.filter { $0 }.count
+  }
+
+  /// Sum of the weights of the categories present, after the hierarchy.
+  func weightedSum(_ codes: [String], positionsOf: (String) -> [Int]) -> Int {
+    var total = 0
+    for (i, present) in presentPositions(codes, positionsOf: positionsOf).enumerated() where present {
+      total += weightByCategory[i]
+    }
+    return total
   }
 
   /// Upper case, dots and spaces removed: `e11.9` → `E119`.
@@ -56,14 +105,13 @@ public struct ValueSet: Sendable, Equatable {
 
   /// The categories present among normalized codes, after the hierarchy, in the value set's category order.
   public func presentCategories(_ codes: [String]) -> [String] {
-    var present = Set<String>()
-    for code in codes { present.formUnion(categories(ofCode: code)) }
-    for rule in hierarchy where present.contains(rule.severe) { present.remove(rule.milder) }
-    return categories.filter { present.contains($0) }
+    presentCategories(codes, positionsOf: categoryPositions(ofCode:))
+  }
+
+  func presentCategories(_ codes: [String], positionsOf: (String) -> [Int]) -> [String] {
+    zip(categories, presentPositions(codes, positionsOf: positionsOf)).filter(\.1).map(\.0)
   }
 
   /// Sum of the weights of the categories present (after the hierarchy).
-  public func weightedSum(_ codes: [String]) -> Int {
-    presentCategories(codes).reduce(0) { $0 + (weights[$1] ?? 0) }
-  }
+  public func weightedSum(_ codes: [String]) -> Int { weightedSum(codes, positionsOf: categoryPositions(ofCode:)) }
 }

@@ -6,11 +6,13 @@ public struct ScoringEngine: Sendable {
   public let ruleSet: RuleSet
   public let asOf: Day
   public let calendar: BusinessCalendar
+  let plan: ScoringPlan
 
   public init(ruleSet: RuleSet, asOf: Day, calendar: BusinessCalendar = .usFederal) {
     self.ruleSet = ruleSet
     self.asOf = asOf
     self.calendar = calendar
+    plan = ScoringPlan(ruleSet)
   }
 
   /// Scores every patient, in patient order.
@@ -45,57 +47,55 @@ public struct ScoringEngine: Sendable {
     ctx.stay = -1
     ctx.score = nil
     ctx.tier = nil
-    for (i, feature) in ruleSet.features.enumerated() {
-      ctx.features[i] = feature.expression.typed.value(ctx)
+    for i in plan.features.indices {
+      ctx.features[i] = plan.features[i](ctx)
     }
   }
 
   func scorePatient(_ p: Int, _ ctx: EvaluationContext) -> PatientScore {
     computeFeatures(p, ctx)
-    if let eligibility = ruleSet.eligibility, eligibility.condition.typed.asBool!(ctx) != true {
-      return PatientScore(patient: p, score: nil, tier: eligibility.otherwiseTier, contributions: [], actions: [])
+    if let eligible = plan.eligibility, eligible(ctx) != true {
+      return PatientScore(patient: p, score: nil, tier: plan.otherwiseTier, contributions: [], actions: [])
     }
     var total = 0
     var contributions: [Contribution] = []
-    for rule in ruleSet.rules {
-      if let (points, reason) = evaluate(rule, ctx), points != 0 {
+    for i in plan.rules.indices {
+      if let (points, reason) = plan.rules[i].evaluate(ctx), points != 0 {
         total += points
-        contributions.append(Contribution(ruleID: rule.id, points: points, reason: reason))
+        contributions.append(Contribution(ruleID: plan.rules[i].id, points: points, reason: reason))
       }
     }
     ctx.score = total
     let tier = assignTier(ctx)
-    ctx.tier = tier.name
-    let actions = tier.isExclusion ? [] : evaluateActions(ctx)
-    return PatientScore(patient: p, score: total, tier: tier.name, contributions: contributions, actions: actions)
+    ctx.tier = plan.tiers[tier].name
+    let actions = plan.tiers[tier].isExclusion ? [] : evaluateActions(ctx)
+    return PatientScore(
+      patient: p, score: total, tier: plan.tiers[tier].name, contributions: contributions, actions: actions)
   }
 
   /// The points a rule gives and the reason in words; nil when it does not apply (condition false, no band).
   func evaluate(_ rule: ScoringRule, _ ctx: EvaluationContext) -> (Int, String)? {
-    switch rule.kind {
-    case .points(let when, let points):
-      return when.typed.asBool!(ctx) == true ? (points, rule.label) : nil
-    case .bands(let of, let bands):
-      guard let value = of.typed.asInt!(ctx), let band = bands.first(where: { $0.contains(value) }) else { return nil }
-      return (band.points, band.label ?? "\(rule.label): \(band.rangeText)")
-    }
+    guard let i = ruleSet.rules.firstIndex(where: { $0.id == rule.id }) else { return nil }
+    return plan.rules[i].evaluate(ctx)
   }
 
-  func assignTier(_ ctx: EvaluationContext) -> TierDefinition {
-    for tier in ruleSet.tiers {
-      if let min = tier.minScore, (ctx.score ?? Int.min) < min { continue }
-      if let cond = tier.condition, cond.typed.asBool!(ctx) != true { continue }
-      return tier
+  /// The index of the first tier whose conditions hold (the last one is the catch-all).
+  func assignTier(_ ctx: EvaluationContext) -> Int {
+    for i in plan.tiers.indices {
+      if let min = plan.tiers[i].minScore, (ctx.score ?? Int.min) < min { continue }
+      if let condition = plan.tiers[i].condition, condition(ctx) != true { continue }
+      return i
     }
-    return ruleSet.tiers[ruleSet.tiers.count - 1]
+    return plan.tiers.count - 1
   }
 
   func evaluateActions(_ ctx: EvaluationContext) -> [ActionOutcome] {
     var outcomes: [ActionOutcome] = []
-    for action in ruleSet.actions where action.condition.typed.asBool!(ctx) == true {
+    for i in plan.actions.indices where plan.actions[i].when(ctx) == true {
+      let action = plan.actions[i]
       // A due date that cannot be computed (a null) falls due today rather than disappearing.
-      let due = action.due.typed.asDate!(ctx) ?? ctx.asOf
-      let closed = action.closedWhen.map { $0.typed.asBool!(ctx) == true } ?? false
+      let due = action.due(ctx) ?? ctx.asOf
+      let closed = action.closed.map { $0(ctx) == true } ?? false
       outcomes.append(
         ActionOutcome(actionID: action.id, label: action.label, due: due, priority: action.priority, closed: closed))
     }
