@@ -30,6 +30,8 @@ let package = Package(
         .product(name: "Collections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
+        // The SQLite C API that GRDB already links, for the bulk insert of patient scores (HistoryStore).
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Mustache", package: "swift-mustache"),
       ],
       // HTML templates (swift-mustache) that an organization can restyle; every number is computed in Swift.

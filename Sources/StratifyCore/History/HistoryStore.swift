@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The run history in SQLite (`<output>/history.sqlite`), through GRDB: per run (as-of, rule set, input checksums,
 /// counts, figures), per patient per run (score, tier), per action (opened, due, closed). It drives the worklist
@@ -166,11 +167,7 @@ public final class HistoryStore: Sendable {
           run.closedActions, run.metricsJSON,
         ])
       let id = db.lastInsertedRowID
-      let scoreStatement = try db.makeStatement(
-        sql: "INSERT INTO patient_score (run_id, patient_id, score, tier) VALUES (?, ?, ?, ?)")
-      for p in run.patients {
-        try scoreStatement.execute(arguments: [id, p.patientID, p.score, p.tier])
-      }
+      try Self.insertScores(db, runID: id, patients: run.patients)
       let actionStatement = try db.makeStatement(
         sql: """
           INSERT INTO action (run_id, patient_id, action, list, tier, opened_on, due, status, closed_on)
@@ -181,6 +178,41 @@ public final class HistoryStore: Sendable {
           id, a.patientID, a.action, a.list, a.tier, a.openedOn.description, a.due.description,
           a.closed ? "closed" : "open", a.closed ? run.asOf.description : nil,
         ])
+      }
+    }
+  }
+
+  /// Inserts one `patient_score` row per patient (a million at a time in a nightly run) through one prepared
+  /// statement driven by the SQLite C API: values are bound in place (integers as integers, text without a copy,
+  /// as GRDB binds it: NUL-terminated, `SQLITE_STATIC`), with no `StatementArguments` array and no GRDB
+  /// per-execution bookkeeping per row. Runs inside the caller's transaction, so the two-phase publish protocol is
+  /// unchanged: the rows become visible with the pending run, or not at all.
+  static func insertScores(
+    _ db: Database, runID: Int64, patients: [(patientID: String, score: Int?, tier: String)]
+  ) throws {
+    let statement = try db.makeStatement(
+      sql: "INSERT INTO patient_score (run_id, patient_id, score, tier) VALUES (?, ?, ?, ?)")
+    let sqlite = statement.sqliteStatement
+    defer {
+      sqlite3_reset(sqlite)
+      sqlite3_clear_bindings(sqlite)
+    }
+    for p in patients {
+      sqlite3_bind_int64(sqlite, 1, runID)
+      if let score = p.score { sqlite3_bind_int64(sqlite, 3, Int64(score)) } else { sqlite3_bind_null(sqlite, 3) }
+      let code = p.patientID.withCString { patientID in
+        p.tier.withCString { tier in
+          sqlite3_bind_text(sqlite, 2, patientID, -1, nil)
+          sqlite3_bind_text(sqlite, 4, tier, -1, nil)
+          let code = sqlite3_step(sqlite)
+          sqlite3_reset(sqlite)
+          return code
+        }
+      }
+      guard code == SQLITE_DONE else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+          sql: statement.sql)
       }
     }
   }
