@@ -6,8 +6,10 @@ extension RunMetrics {
   public init(_ input: MetricsInput) {
     let ruleSet = input.ruleSet
     let order = Self.tierOrder(ruleSet)
+    let windowCounts = TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
     let everyone = PopulationMetrics(
-      input, patients: Array(input.scores.indices), items: input.items, tierOrder: order, isPractice: false)
+      input, patients: Array(input.scores.indices), items: input.items, tierOrder: order, isPractice: false,
+      windowCounts: windowCounts)
     let itemsByPractice = Dictionary(grouping: input.items, by: \.practiceID)
     var byPractice: [String: [Int]] = [:]
     for (k, score) in input.scores.enumerated() {
@@ -21,7 +23,8 @@ extension RunMetrics {
           (input.data.patients[input.scores[$0].patient].caseManagerID ?? "").isEmpty
         }.count,
         figures: PopulationMetrics(
-          input, patients: members, items: itemsByPractice[practice] ?? [], tierOrder: order, isPractice: true))
+          input, patients: members, items: itemsByPractice[practice] ?? [], tierOrder: order, isPractice: true,
+          windowCounts: windowCounts))
     }
 
     schemaVersion = Self.currentSchemaVersion
@@ -76,7 +79,11 @@ extension RunMetrics {
 
 extension PopulationMetrics {
   /// The figures of the patients at `patients` (indices into `input.scores`), whose open items are `items`.
-  init(_ input: MetricsInput, patients members: [Int], items: [WorklistItem], tierOrder: [String], isPractice: Bool) {
+  /// `windowCounts` comes from `TierUtilization.windowCounts(data:asOf:)` over `input.data`.
+  init(
+    _ input: MetricsInput, patients members: [Int], items: [WorklistItem], tierOrder: [String], isPractice: Bool,
+    windowCounts: [TierUtilization.WindowCounts]
+  ) {
     let records = input.data.patients
     let scores = members.map { input.scores[$0] }
     patients = scores.count
@@ -89,7 +96,7 @@ extension PopulationMetrics {
     transitionsOfCare = TransitionsOfCare(
       data: input.data, patients: scores.map(\.patient), asOf: input.asOf, calendar: input.calendar)
     utilizationByTier = TierUtilization.byTier(
-      data: input.data, patients: scores.map { ($0.patient, $0.tier) }, tierOrder: tierOrder, asOf: input.asOf)
+      windowCounts: windowCounts, patients: scores.map { ($0.patient, $0.tier) }, tierOrder: tierOrder)
     let caseManagers = Set(scores.compactMap { records[$0.patient].caseManagerID }.filter { !$0.isEmpty })
     worklist = WorklistLoad(
       items: items,

@@ -37,14 +37,16 @@ public struct TierMovement: Codable, Equatable, Sendable {
     matrix = [:]
     newByTier = [:]
     departedByTier = [:]
+    // Only ids that the previous run had can change the departed count, and only when it is counted: the set stays
+    // empty (no hashing per patient) for a practice's figures and for a run without history.
     var seen = Set<String>()
     for (id, tier) in current {
-      seen.insert(id)
-      guard let before = previous[id] else {
+      guard let before = previous.isEmpty ? nil : previous[id] else {
         newPatients += 1
         newByTier[tier, default: 0] += 1
         continue
       }
+      if countDeparted { seen.insert(id) }
       compared += 1
       matrix[before, default: [:]][tier, default: 0] += 1
       if before == tier {

@@ -14,28 +14,66 @@ public struct TierUtilization: Codable, Equatable, Sendable {
   /// `no_shows / (no_shows + kept_visits)`, rounded to 4 decimals; nil when both are 0.
   public var noShowRate: Double?
 
+  /// One patient's events in the 12-month window, by kind.
+  struct WindowCounts: Sendable {
+    var edVisits = 0
+    var noShows = 0
+    var keptVisits = 0
+  }
+
+  /// Every patient's window counts, indexed like `data.patients`: one walk over the events, shared by the
+  /// population's rows and every practice's instead of walking the events once for each.
+  static func windowCounts(data: PatientData, asOf: Day) -> [WindowCounts] {
+    let start = asOf.addingMonths(-12)
+    return data.patients.indices.map { p in
+      var counts = WindowCounts()
+      for event in data.utilization[p] where event.date > start && event.date <= asOf {
+        switch event.type {
+        case .ed: counts.edVisits += 1
+        case .noShow: counts.noShows += 1
+        case .office, .telehealth: counts.keptVisits += 1
+        case .urgentCare, .cmContact: break
+        }
+      }
+      return counts
+    }
+  }
+
   /// One row per tier of `tierOrder` for the patients `patients` with tiers `tierOf`.
   static func byTier(
     data: PatientData, patients: some Sequence<(index: Int, tier: String)>, tierOrder: [String], asOf: Day
   ) -> [TierUtilization] {
-    let start = asOf.addingMonths(-12)
-    var rows = Dictionary(
-      uniqueKeysWithValues: tierOrder.map {
-        ($0, TierUtilization(tier: $0, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0))
-      })
+    byTier(windowCounts: windowCounts(data: data, asOf: asOf), patients: patients, tierOrder: tierOrder)
+  }
+
+  /// One row per tier of `tierOrder` for the patients `patients`, from counts made by `windowCounts(data:asOf:)`.
+  static func byTier(
+    windowCounts: [WindowCounts], patients: some Sequence<(index: Int, tier: String)>, tierOrder: [String]
+  ) -> [TierUtilization] {
+    // Counts go into an array of rows by slot; the slot of a tier is looked up by hashing only when the tier differs
+    // from the previous patient's (a handful of tiers over a million patients).
+    var slots = tierOrder.map { TierUtilization(tier: $0, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0) }
+    var slotOf = Dictionary(tierOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    var lastTier: String?
+    var slot = 0
     for (p, tier) in patients {
-      var row = rows[tier] ?? TierUtilization(tier: tier, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0)
-      row.patients += 1
-      for event in data.utilization[p] where event.date > start && event.date <= asOf {
-        switch event.type {
-        case .ed: row.edVisits += 1
-        case .noShow: row.noShows += 1
-        case .office, .telehealth: row.keptVisits += 1
-        case .urgentCare, .cmContact: break
+      if tier != lastTier {
+        if let known = slotOf[tier] {
+          slot = known
+        } else {
+          slot = slots.count
+          slots.append(TierUtilization(tier: tier, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0))
+          slotOf[tier] = slot
         }
+        lastTier = tier
       }
-      rows[tier] = row
+      let counts = windowCounts[p]
+      slots[slot].patients += 1
+      slots[slot].edVisits += counts.edVisits
+      slots[slot].noShows += counts.noShows
+      slots[slot].keptVisits += counts.keptVisits
     }
+    let rows = Dictionary(slots.map { ($0.tier, $0) }, uniquingKeysWith: { first, _ in first })
     let order = tierOrder + rows.keys.filter { !tierOrder.contains($0) }.sorted()
     return order.map { tier in
       var row = rows[tier]!
