@@ -5,27 +5,14 @@ import Testing
 /// The practice managers' outputs end to end, on the real binary: report.html, metrics.json and metrics.prom in the
 /// run folder, the stable Prometheus file after successes and failures, byte-identical re-runs.
 @Suite(.serialized) struct ReportsCLITests {
-  static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Rules/default.yaml").path
+  static let rules = NightlyFixture.rules
 
-  func workspace() throws -> TemporaryDirectory {
-    let dir = try TemporaryDirectory()
-    let result = try BinaryRunner.run([
-      "sample", "--patients", "300", "--seed", "5", "--as-of", "2026-11-20", "--output", dir.path("in"),
-    ])
-    #expect(result.status == 0, "\(result.stderr)")
-    return dir
-  }
+  func workspace() throws -> TemporaryDirectory { try NightlyFixture.workspace(patients: 300, seed: 5) }
 
   func run(_ dir: TemporaryDirectory, asOf: String = "2026-11-20", input: String = "in", extra: [String] = [])
     throws -> BinaryRunner.Result
   {
-    try BinaryRunner.run(
-      [
-        "run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf,
-        "--quiet",
-      ]
-        + extra)
+    try NightlyFixture.run(dir, asOf: asOf, input: input, extra: extra)
   }
 
   /// name{labels} → value of a Prometheus textfile.

@@ -5,28 +5,17 @@ import Testing
 /// The nightly run end to end, on the real binary: outputs, re-runs, status across nights, the lock, exit codes,
 /// and runs killed with SIGKILL at several points.
 @Suite(.serialized) struct RunCLITests {
-  static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Rules/default.yaml").path
+  static let rules = NightlyFixture.rules
 
-  /// A temporary folder with a small sample panel in `in/` (and optionally a second, different one in `in2/`).
+  /// A temporary folder with a small sample panel in `in/`.
   func workspace(seed: Int = 3) throws -> TemporaryDirectory {
-    let dir = try TemporaryDirectory()
-    let result = try BinaryRunner.run([
-      "sample", "--patients", "400", "--seed", "\(seed)", "--as-of", "2026-11-20", "--output", dir.path("in"),
-    ])
-    #expect(result.status == 0, "\(result.stderr)")
-    return dir
+    try NightlyFixture.workspace(patients: 400, seed: seed)
   }
 
   func run(_ dir: TemporaryDirectory, asOf: String = "2026-11-20", input: String = "in", extra: [String] = [])
     throws -> BinaryRunner.Result
   {
-    try BinaryRunner.run(
-      [
-        "run", "--input", dir.path(input), "--rules", Self.rules, "--output", dir.path("out"), "--as-of", asOf,
-        "--quiet",
-      ]
-        + extra)
+    try NightlyFixture.run(dir, asOf: asOf, input: input, extra: extra)
   }
 
   /// Every file under a folder with its bytes (symlinks as their target).
