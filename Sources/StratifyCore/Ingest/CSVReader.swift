@@ -18,6 +18,8 @@ public final class CSVReader {
   /// The name used in messages and rejects (the file's base name, e.g. `patients.csv`).
   public let fileName: String
   private let blockSize: Int
+  /// Bytes per read for range parsing and fingerprinting.
+  var readBlockSize: Int { blockSize }
   /// Called after each block with the bytes read so far (a progress line on a terminal).
   private let progress: ((Int) -> Void)?
 
@@ -114,7 +116,7 @@ public final class CSVReader {
 ///
 /// The callbacks run once per field (tens of millions of times on a large extract), so the mutable state sits
 /// behind a pointer: class stored properties would cost a dynamic exclusivity check on every access.
-private final class RecordAssembler {
+final class RecordAssembler {
   struct State {
     var bytes: UnsafeMutablePointer<UInt8>
     var byteCount = 0
@@ -150,6 +152,9 @@ private final class RecordAssembler {
   }
 
   var recordCount: Int { state.pointee.recordCount }
+
+  /// The physical line the parser is on, counted from the line the assembler started at (1).
+  var line: Int { state.pointee.line }
 
   /// Where the record still being assembled started: its first field's line, or the current line when no field
   /// of it has been completed yet.
@@ -214,11 +219,11 @@ private final class RecordAssembler {
   }
 }
 
-private func csvField(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+func csvField(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
   let assembler = Unmanaged<RecordAssembler>.fromOpaque(context!).takeUnretainedValue()
   assembler.addField(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
 }
 
-private func csvRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+func csvRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
   Unmanaged<RecordAssembler>.fromOpaque(context!).takeUnretainedValue().endRow(terminator)
 }

@@ -4,6 +4,8 @@ import Foundation
 struct ExtractFileOutcome: Sendable {
   var summary: InputFileSummary
   var rejects: [Reject]
+  /// Byte ranges parsed side by side (1 for a sequential read).
+  var chunksParsed = 1
 }
 
 /// Reads one extract end to end: header against the contract, then every data record through a row parser;
@@ -31,20 +33,8 @@ enum ExtractFile {
         return
       }
       rowsRead += 1
-      guard record.count == binding.fieldCount else {
-        rejects.append(
-          Reject(
-            file: kind.fileName, line: record.line, column: "",
-            reason: "expected \(binding.fieldCount) fields, found \(record.count)", category: .wrongFieldCount))
-        return
-      }
-      do {
-        try parser!.parse(RowReader(record: record, dateFormat: mapping.dateFormat))
-      } catch let problem as FieldProblem {
-        rejects.append(
-          Reject(
-            file: kind.fileName, line: record.line, column: problem.column, reason: problem.reason,
-            category: problem.category))
+      if let reject = try accept(record, into: &parser!, kind: kind, binding: binding, mapping: mapping) {
+        rejects.append(reject)
       }
     }
     guard let binding, let parser else { throw IngestError.emptyFile(file: kind.fileName, path: path) }
@@ -55,5 +45,26 @@ enum ExtractFile {
         unknownColumns: binding.unknownColumns),
       rejects: rejects)
     return (parser, outcome)
+  }
+
+  /// Runs one data record through `parser`; the reject when it breaks the contract (a `FieldProblem`).
+  @inline(__always)
+  static func accept<Parser: ExtractRowParser>(
+    _ record: CSVRecord, into parser: inout Parser, kind: ExtractKind, binding: HeaderBinding,
+    mapping: ExtractMapping
+  ) throws -> Reject? {
+    guard record.count == binding.fieldCount else {
+      return Reject(
+        file: kind.fileName, line: record.line, column: "",
+        reason: "expected \(binding.fieldCount) fields, found \(record.count)", category: .wrongFieldCount)
+    }
+    do {
+      try parser.parse(RowReader(record: record, dateFormat: mapping.dateFormat))
+    } catch let problem as FieldProblem {
+      return Reject(
+        file: kind.fileName, line: record.line, column: problem.column, reason: problem.reason,
+        category: problem.category)
+    }
+    return nil
   }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 
 /// Reads the three extracts into an `IngestResult`: patients first (the directory the other two refer to), then
-/// utilization and discharges side by side, each on its own thread, merged in contract order so the result is
+/// utilization and discharges side by side, each on its own thread (utilization itself cut into chunks parsed in
+/// parallel, `IngestOptions.chunkCount`), merged in contract order so the result is
 /// the same as reading them one after the other.
 public enum ExtractLoader {
   /// Reads and checks all three extracts.
@@ -40,10 +41,11 @@ public enum ExtractLoader {
         utilizationSlot.set(
           Result {
             try timed(.utilization, logger) {
-              let (parser, outcome) = try ExtractFile.read(
+              let stored = options.storedColumns
+              let (parser, outcome) = try ExtractFile.readChunked(
                 .utilization, path: paths.utilization, mapping: options.mapping(for: .utilization),
-                blockSize: options.blockSize, progress: options.progress
-              ) { UtilizationRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
+                blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
+              ) { UtilizationRowParser(binding: $0, directory: directory, stored: stored) }
               return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events), outcome)
             }
           })

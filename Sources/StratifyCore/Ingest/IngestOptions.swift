@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the three extracts are.
 public struct InputPaths: Sendable, Equatable {
   public var patients: String
@@ -63,6 +65,9 @@ public struct IngestOptions: Sendable {
   public var storedColumns: StoredColumns
   /// Bytes per read; tests make it small to cross block boundaries.
   public var blockSize: Int
+  /// Byte ranges utilization.csv is cut into and parsed side by side (one per core by default; 1 reads it
+  /// sequentially). Tests raise it to cut small files in many places.
+  public var chunkCount: Int
   /// Reports reading progress: file name, bytes read, file size (the command shows it on a terminal).
   public var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ totalBytes: Int) -> Void)?
 
@@ -70,8 +75,10 @@ public struct IngestOptions: Sendable {
 
   public init(
     rejectThreshold: Double = IngestOptions.defaultRejectThreshold, mappings: [ExtractKind: ExtractMapping] = [:],
-    storedColumns: StoredColumns = .all, blockSize: Int = CSVReader.defaultBlockSize
+    storedColumns: StoredColumns = .all, blockSize: Int = CSVReader.defaultBlockSize,
+    chunkCount: Int = ProcessInfo.processInfo.activeProcessorCount
   ) {
+    self.chunkCount = chunkCount
     self.rejectThreshold = rejectThreshold
     self.mappings = mappings
     self.storedColumns = storedColumns

@@ -1,5 +1,5 @@
 /// Reads utilization.csv rows into `UtilizationEvent`s with the patient index of each.
-struct UtilizationRowParser: ExtractRowParser {
+struct UtilizationRowParser: ChunkableRowParser {
   private(set) var events: [UtilizationEvent] = []
   /// Patient index of each event, parallel to `events`.
   private(set) var owners: [Int32] = []
@@ -32,5 +32,10 @@ struct UtilizationRowParser: ExtractRowParser {
     let owner = try directory.resolve(id)
     events.append(UtilizationEvent(date: date, type: type, providerID: provider, primaryDx: dx))
     owners.append(owner)
+  }
+
+  mutating func append(_ next: UtilizationRowParser) {
+    events += next.events
+    owners += next.owners
   }
 }

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+@testable import StratifyCore
+
+/// utilization.csv cut into many small chunks parsed side by side must give exactly what a sequential read gives:
+/// the same rows in the same order, the same rejects at the same true lines, the same counts and fingerprint.
+@Suite struct ChunkedIngestTests {
+  /// Loads `utilization` (with the default patients and discharges) sequentially and in `chunks` chunks, and
+  /// expects the two results to be the same; returns the chunked one.
+  @discardableResult
+  func expectSameAsSequential(_ utilization: String, chunks: Int) throws -> IngestResult {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(in: folder)
+    try folder.write("utilization.csv", utilization)
+    let sequential = try Extracts.load(paths, options: IngestOptions(chunkCount: 1))
+    let chunked = try Extracts.load(paths, options: IngestOptions(blockSize: 7, chunkCount: chunks))
+    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    #expect(chunked.utilization.offsets == sequential.utilization.offsets)
+    #expect(chunked.rejects == sequential.rejects)
+    #expect(chunked.inputs == sequential.inputs)
+    return chunked
+  }
+
+  /// Rows of utilization.csv with a reject every `every` rows (an unknown event type), so that rejects land in
+  /// several chunks.
+  static func rows(_ count: Int, rejectEvery every: Int = 0, lineEnd: String = "\n") -> String {
+    var lines = [Extracts.utilizationHeader]
+    for k in 0..<count {
+      let type = every > 0 && k % every == every - 1 ? "emergency" : ["ed", "office", "telehealth"][k % 3]
+      lines.append("P\(k % 3 + 1),2026-10-\(String(format: "%02d", k % 28 + 1)),\(type),\"DR,\(k)\",R07.9")
+    }
+    return lines.joined(separator: lineEnd) + lineEnd
+  }
+
+  @Test(arguments: [2, 3, 7, 40])
+  func quotedCommasGiveTheSameRowsAndLines(chunks: Int) throws {
+    let result = try expectSameAsSequential(Self.rows(60), chunks: chunks)
+    #expect(result.utilization.rows.count == 60)
+    #expect(result.utilization.rows.contains { $0.providerID == "DR,59" })
+  }
+
+  @Test(arguments: [2, 7, 13])
+  func rejectsInSeveralChunksComeOutInFileOrderAtTheirTrueLines(chunks: Int) throws {
+    let result = try expectSameAsSequential(Self.rows(70, rejectEvery: 9), chunks: chunks)
+    // Row k is on line k + 2; rows 8, 17, 26, … are rejected.
+    #expect(result.rejects.map(\.line) == Array(stride(from: 10, through: 71, by: 9)))
+  }
+
+  @Test(arguments: [2, 7])
+  func crlfFilesGiveTheSameRowsAndLines(chunks: Int) throws {
+    let result = try expectSameAsSequential(Self.rows(50, rejectEvery: 11, lineEnd: "\r\n"), chunks: chunks)
+    #expect(result.rejects.map(\.line) == [12, 23, 34, 45])
+  }
+
+  @Test(arguments: [2, 5, 7, 11])
+  func aNewlineInsideAQuotedFieldNeverBecomesACut(chunks: Int) throws {
+    // Long multi-line quoted fields, so that the cut candidates fall inside them for some chunk counts.
+    var lines = [Extracts.utilizationHeader]
+    for k in 0..<12 {
+      let provider = k % 2 == 0 ? "\"DR\n\(String(repeating: "x", count: 20))\n\(k)\"" : "DR\(k)"
+      let type = k == 9 ? "emergency" : "office"
+      lines.append("P1,2026-10-\(String(format: "%02d", k + 1)),\(type),\(provider),R07.9")
+    }
+    let result = try expectSameAsSequential(lines.joined(separator: "\n") + "\n", chunks: chunks)
+    // Rows 0, 2, 4, 6, 8 take three lines each: row 9 starts on line 2 + 5 × 3 + 4 = 21.
+    #expect(result.rejects.map(\.line) == [21])
+    #expect(result.utilization.rows[4].providerID == "DR\n\(String(repeating: "x", count: 20))\n4")
+  }
+
+  @Test(arguments: [2, 3, 7])
+  func aCutRightAfterAQuotedFieldKeepsTheRows(chunks: Int) throws {
+    let result = try expectSameAsSequential(
+      Extracts.file(Extracts.utilizationHeader, (0..<21).map { "P1,2026-10-01,ed,DR1,\"R07.\($0)\"" }),
+      chunks: chunks)
+    #expect(result.utilization.rows.map(\.primaryDx) == (0..<21).map { "R07\($0)" })
+  }
+
+  @Test func aFileWithoutAFinalNewlineAndABOMGivesTheSameRows() throws {
+    try expectSameAsSequential("\u{FEFF}" + String(Self.rows(30, rejectEvery: 7).dropLast()), chunks: 7)
+  }
+
+  @Test func anUnterminatedQuoteAtTheEndNamesTheTrueLine() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(in: folder)
+    try folder.write("utilization.csv", Self.rows(30) + "P1,2026-10-01,ed,\"DR1,R07.9\n")
+    #expect(throws: IngestError.unterminatedQuote(file: "utilization.csv", line: 32)) {
+      try Extracts.load(paths, options: IngestOptions(blockSize: 5, chunkCount: 7))
+    }
+  }
+
+  @Test func aMissingColumnIsTheSameErrorAsSequentially() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(in: folder)
+    try folder.write("utilization.csv", "patient_id,event_type\nP1,ed\nP2,ed\nP3,ed\n")
+    let expected = #expect(throws: IngestError.self) {
+      try Extracts.load(paths, options: IngestOptions(chunkCount: 1))
+    }
+    let chunked = #expect(throws: IngestError.self) {
+      try Extracts.load(paths, options: IngestOptions(chunkCount: 3))
+    }
+    #expect(chunked.map { "\($0)" } == expected.map { "\($0)" })
+  }
+}
+
+/// Whether a file is cut at all: the parallel path must be taken when it is safe, and left when it is not.
+@Suite struct ChunkedReadPathTests {
+  func chunksParsed(_ utilization: String, chunks: Int) throws -> Int {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let path = try folder.write("utilization.csv", utilization)
+    let directory = PatientDirectory(index: ["P1": 0, "P2": 1, "P3": 2])
+    let (parser, outcome) = try ExtractFile.readChunked(
+      .utilization, path: path, mapping: .identity, blockSize: 16, chunkCount: chunks
+    ) { UtilizationRowParser(binding: $0, directory: directory, stored: .all) }
+    #expect(parser.events.count == outcome.summary.rowsAccepted)
+    return outcome.chunksParsed
+  }
+
+  @Test func aFileWithQuotedCommasIsCutIntoTheChunksAsked() throws {
+    #expect(try chunksParsed(ChunkedIngestTests.rows(60, rejectEvery: 9), chunks: 7) == 7)
+  }
+
+  @Test func aFileWithACutInsideAQuotedNewlineIsReadSequentially() throws {
+    let long = "\"DR\n" + String(repeating: "x\n", count: 200) + "\""
+    let text = Extracts.file(Extracts.utilizationHeader, ["P1,2026-10-01,ed,\(long),R07.9", "P2,2026-10-01,ed,DR1,R07.9"])
+    #expect(try chunksParsed(text, chunks: 2) == 1)
+  }
+}
+
+/// The range parser's verdict on a cut: only a cut between records lets a fresh parser start there.
+@Suite struct CSVReaderRangeTests {
+  func endsBetweenRecords(_ text: String, cutAfter prefix: String) throws -> Bool {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let path = try folder.write("t.csv", text)
+    return try CSVReader(path: path, blockSize: 3).readRange(
+      offset: 0, length: prefix.utf8.count, isLast: false
+    ) { _ in }.endsBetweenRecords
+  }
+
+  @Test func aNewlineInsideAQuoteIsNotBetweenRecords() throws {
+    #expect(try !endsBetweenRecords("a,\"b\nc\"\nd,e\n", cutAfter: "a,\"b\n"))
+  }
+
+  @Test func aNewlineAfterAClosedQuoteIsBetweenRecords() throws {
+    #expect(try endsBetweenRecords("a,\"b\nc\"\nd,e\n", cutAfter: "a,\"b\nc\"\n"))
+  }
+
+  @Test func aStrayQuoteInAnUnquotedFieldDoesNotOpenAQuote() throws {
+    #expect(try endsBetweenRecords("5'10\",x\n\"a\nb\"\n", cutAfter: "5'10\",x\n"))
+    #expect(try !endsBetweenRecords("5'10\",x\n\"a\nb\"\n", cutAfter: "5'10\",x\n\"a\n"))
+  }
+
+  @Test func rangeLinesAndNewlinesAreCounted() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let text = "h\n1,\"x\ny\"\n2\n3\n"
+    let path = try folder.write("t.csv", text)
+    let start = "h\n1,\"x\ny\"\n".utf8.count
+    var lines: [Int] = []
+    let summary = try CSVReader(path: path).readRange(offset: start, length: text.utf8.count - start, isLast: true) {
+      lines.append($0.line)
+    }
+    #expect(lines == [1, 2])
+    #expect(summary.newlineCount == 2)
+  }
+}
