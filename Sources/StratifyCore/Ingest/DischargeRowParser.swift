@@ -27,7 +27,9 @@ struct DischargeRowParser: ExtractRowParser {
   }
 
   mutating func parse(_ row: RowReader) throws {
-    let id = try row.requiredText(patientID)
+    // The id as a String only when the byte lookup cannot answer; errors keep their order.
+    let known = directory.find(row.shortPatientID(patientID))
+    let id = known == nil ? try row.requiredText(patientID) : ""
     let admit = try row.requiredDate(admitDate)
     let discharge = try row.requiredDate(dischargeDate)
     let type = try row.enumeration(admitType, admitTypes)
@@ -37,7 +39,7 @@ struct DischargeRowParser: ExtractRowParser {
         category: .dischargeBeforeAdmit, column: "discharge_date",
         reason: "discharge_date \(discharge) is before admit_date \(admit)")
     }
-    let owner = try directory.resolve(id)
+    let owner = try known ?? directory.resolve(id)
     stays.append(
       DischargeRecord(
         encounterID: stored.contains(.dischargeEncounterID) ? row.text(encounterID) : nil, admitDate: admit,

@@ -35,34 +35,40 @@ extension ExtractFile {
     let ends = cuts + [total]
     let results = ChunkResults<Parser>(count: starts.count + 1)
     let counter = ProgressCounter()
-    DispatchQueue.concurrentPerform(iterations: starts.count + 1) { job in
-      // Each worker has its own reader: a reader is not shared across threads.
-      let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
-      if job == starts.count {
-        results.setFingerprint(Result { try reader.fingerprint() })
-        return
-      }
-      let report: ((Int) -> Void)? = progress.map { report in { report(kind.fileName, counter.add($0), total) } }
-      results.set(job, Result { () throws -> ChunkResult<Parser> in
-        var parser = makeParser(binding)
-        var rejects: [Reject] = []
-        var rowsRead = 0
-        var skipHeader = job == 0
-        let summary = try reader.readRange(
-          offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1, progress: report
-        ) { record in
-          if skipHeader {
-            skipHeader = false
-            return
-          }
-          rowsRead += 1
-          if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
-            rejects.append(reject)
-          }
+    // Each job on its own serial queue: those get a thread each, whereas concurrentPerform would run the hash
+    // after the chunks when the pool is only as wide as the cores.
+    let jobs = DispatchGroup()
+    for job in 0...starts.count {
+      DispatchQueue(label: "stratify.ingest.chunk").async(group: jobs) {
+        // Each worker has its own reader: a reader is not shared across threads.
+        let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
+        if job == starts.count {
+          results.setFingerprint(Result { try reader.fingerprint() })
+          return
         }
-        return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
-      })
+        let report: ((Int) -> Void)? = progress.map { report in { report(kind.fileName, counter.add($0), total) } }
+        results.set(job, Result { () throws -> ChunkResult<Parser> in
+          var parser = makeParser(binding)
+          var rejects: [Reject] = []
+          var rowsRead = 0
+          var skipHeader = job == 0
+          let summary = try reader.readRange(
+            offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1, progress: report
+          ) { record in
+            if skipHeader {
+              skipHeader = false
+              return
+            }
+            rowsRead += 1
+            if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
+              rejects.append(reject)
+            }
+          }
+          return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
+        })
+      }
     }
+    jobs.wait()
     guard let chunks = results.allSucceeded(), chunks.allSatisfy(\.summary.endsBetweenRecords),
       let fingerprint = try? results.fingerprint?.get(), fingerprint.byteCount == total
     else { return try sequential() }

@@ -10,6 +10,21 @@ struct PatientDirectory: Sendable {
   var index: [String: Int32] = [:]
   /// patient_id of a rejected patients.csv row → its line, so dependent rows can say why they are unknown.
   var rejectedLines: [String: Int] = [:]
+  /// The ids of `index` that have a `ShortPatientID`, for lookups from a field's bytes.
+  var shortIndex: [ShortPatientID: Int32] = [:]
+
+  /// Records an accepted patient at `position`.
+  mutating func add(_ id: String, at position: Int32) {
+    index[id] = position
+    if let key = ShortPatientID(id) { shortIndex[key] = position }
+  }
+
+  /// The patient index of the id whose bytes make `key`, when found without a `String`; nil means "ask
+  /// `resolve(_:)`", never "unknown".
+  @inline(__always) func find(_ key: ShortPatientID?) -> Int32? {
+    guard let key else { return nil }
+    return shortIndex[key]
+  }
 
   /// The patient index of `id`, or the problem that makes the row referring to it unusable.
   @inline(__always) func resolve(_ id: String) throws -> Int32 {

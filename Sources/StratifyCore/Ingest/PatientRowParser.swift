@@ -41,7 +41,7 @@ struct PatientRowParser: ExtractRowParser {
           reason: "duplicate patient_id \(PatientDirectory.quote(pid)); the first one, at line "
             + "\(patients[Int(first)].line), is kept")
       }
-      directory.index[pid] = Int32(patients.count)
+      directory.add(pid, at: Int32(patients.count))
       patients.append(record)
     } catch {
       // Remember rejected ids so that their utilization and discharge rows say why they are unknown.

@@ -20,6 +20,13 @@ struct RowReader {
     return try body(raw)
   }
 
+  /// The key of a patient id column's trimmed bytes; nil when it has none or the column has a value map (a
+  /// mapped value is looked up as text).
+  @inline(__always) func shortPatientID(_ column: BoundColumn) -> ShortPatientID? {
+    guard column.valueMap == nil else { return nil }
+    return ShortPatientID(FieldBytes.trimmed(record.bytes(at: column.index)))
+  }
+
   /// Free text, trimmed; nil when absent or empty.
   func text(_ column: BoundColumn?) -> String? {
     withValue(column) { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) } ?? nil

@@ -23,13 +23,15 @@ struct UtilizationRowParser: ChunkableRowParser {
   }
 
   mutating func parse(_ row: RowReader) throws {
-    let id = try row.requiredText(patientID)
+    // The id as a String only when the byte lookup cannot answer; errors keep their order.
+    let known = directory.find(row.shortPatientID(patientID))
+    let id = known == nil ? try row.requiredText(patientID) : ""
     let date = try row.requiredDate(eventDate)
     let type = try row.requiredEnumeration(eventType, types)
     // Text columns have nothing to validate: read them only when kept.
     let provider = storeProviderID ? row.text(providerID) : nil
     let dx = storePrimaryDx ? row.code(primaryDx) : nil
-    let owner = try directory.resolve(id)
+    let owner = try known ?? directory.resolve(id)
     events.append(UtilizationEvent(date: date, type: type, providerID: provider, primaryDx: dx))
     owners.append(owner)
   }

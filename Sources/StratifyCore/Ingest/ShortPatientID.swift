@@ -1,0 +1,30 @@
+/// A patient_id of up to 16 ASCII bytes packed into two words: a dictionary key that costs no allocation, so a
+/// utilization or discharge row finds its patient without building a `String`.
+///
+/// Only ASCII ids get one: for them byte equality is exactly `String` equality, whereas non-ASCII ids can be
+/// equal as Strings with different bytes (canonical equivalence, repaired invalid UTF-8). Those, longer ids, and
+/// any id not found this way go through the `String` lookup, so the answer is always the one it gives.
+struct ShortPatientID: Hashable {
+  private var low: UInt64 = 0
+  private var high: UInt64 = 0
+  private var count: UInt8
+
+  /// nil when `bytes` is empty, longer than 16 bytes, or not all ASCII.
+  @inline(__always) init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+    count = UInt8(bytes.count)
+    var ascii: UInt8 = 0
+    for (k, byte) in bytes.enumerated() {
+      ascii |= byte
+      if k < 8 { low |= UInt64(byte) << (8 * UInt64(k)) } else { high |= UInt64(byte) << (8 * UInt64(k - 8)) }
+    }
+    guard ascii < 0x80 else { return nil }
+  }
+
+  /// The key of an accepted patient's id; nil when it has none (see `init(_:)`).
+  init?(_ id: String) {
+    var copy = id
+    guard let key = copy.withUTF8({ ShortPatientID($0) }) else { return nil }
+    self = key
+  }
+}
