@@ -4,6 +4,10 @@ import Foundation
 /// A row parser whose work on consecutive chunks of a file can be joined into what one parser reading the whole
 /// file would have produced.
 protocol ChunkableRowParser: ExtractRowParser, Sendable {
+  /// Rows kept so far.
+  var rowCount: Int { get }
+  /// Makes room for `rows` rows in all, so that appending the chunks copies each row once.
+  mutating func reserveCapacity(_ rows: Int)
   /// Appends the rows `next` accepted from the chunk that follows this parser's.
   mutating func append(_ next: Self)
 }
@@ -69,19 +73,23 @@ extension ExtractFile {
       }
     }
     jobs.wait()
-    guard let chunks = results.allSucceeded(), chunks.allSatisfy(\.summary.endsBetweenRecords),
+    guard var chunks = results.takeAll(), chunks.allSatisfy(\.summary.endsBetweenRecords),
       let fingerprint = try? results.fingerprint?.get(), fingerprint.byteCount == total
     else { return try sequential() }
 
-    var parser = chunks[0].parser
+    // Into one parser sized for all rows, each chunk dropped once copied: the peak is the whole plus the chunks
+    // not merged yet, not the whole twice.
+    var parser = makeParser(binding)
+    parser.reserveCapacity(chunks.reduce(0) { $0 + $1.parser.rowCount })
     var rejects: [Reject] = []
     var rowsRead = 0
     var linesBefore = 0
-    for (k, chunk) in chunks.enumerated() {
-      if k > 0 { parser.append(chunk.parser) }
-      rejects += chunk.rejects.map { var r = $0; r.line += linesBefore; return r }
-      rowsRead += chunk.rowsRead
-      linesBefore += chunk.summary.newlineCount
+    for k in chunks.indices {
+      parser.append(chunks[k].parser)
+      chunks[k].parser = makeParser(binding)
+      rejects += chunks[k].rejects.map { var r = $0; r.line += linesBefore; return r }
+      rowsRead += chunks[k].rowsRead
+      linesBefore += chunks[k].summary.newlineCount
     }
     let outcome = ExtractFileOutcome(
       summary: InputFileSummary(
@@ -133,9 +141,10 @@ private final class ChunkResults<Parser>: @unchecked Sendable {
     lock.withLock { fingerprint = result }
   }
 
-  /// Every chunk's result in file order, or nil when any failed.
-  func allSucceeded() -> [ChunkResult<Parser>]? {
+  /// Every chunk's result in file order, or nil when any failed; the results are no longer held here.
+  func takeAll() -> [ChunkResult<Parser>]? {
     lock.withLock {
+      defer { chunks = [] }
       var out: [ChunkResult<Parser>] = []
       for case .success(let chunk)? in chunks { out.append(chunk) }
       return out.count == chunks.count ? out : nil

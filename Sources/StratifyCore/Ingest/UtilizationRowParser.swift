@@ -36,6 +36,13 @@ struct UtilizationRowParser: ChunkableRowParser {
     owners.append(owner)
   }
 
+  var rowCount: Int { events.count }
+
+  mutating func reserveCapacity(_ rows: Int) {
+    events.reserveCapacity(rows)
+    owners.reserveCapacity(rows)
+  }
+
   mutating func append(_ next: UtilizationRowParser) {
     events += next.events
     owners += next.owners
