@@ -82,6 +82,12 @@ enum FieldBytes {
     let text = String(decoding: b, as: UTF8.self)
     return "'" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "'"
   }
+
+  /// The offending value for a reject reason (` 'value'`), or nothing for a PHI column: the one place that applies
+  /// the rule that reasons never quote names, phones, birth dates or diagnoses.
+  static func shown(_ b: UnsafeBufferPointer<UInt8>, of spec: ColumnSpec) -> String {
+    spec.isPHI ? "" : " " + quote(b)
+  }
 }
 
 /// Matches a field against the values of a contract enumeration (case-insensitively), plus the source values a

@@ -43,7 +43,7 @@ struct RowReader {
     try withValue(column) { b -> Day? in
       if b.isEmpty { return nil }
       guard let day = dateFormat.parse(b) else {
-        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        let shown = FieldBytes.shown(b, of: column!.spec)
         throw FieldProblem(
           category: .unparseableDate, column: column!.spec.name,
           reason: "unparseable date in \(column!.spec.name)\(shown); expected \(dateFormat.pattern)")
@@ -64,7 +64,7 @@ struct RowReader {
     let b = FieldBytes.trimmed(record.bytes(at: column.index))
     if b.isEmpty { return nil }
     guard let value = matcher.match(b) else {
-      let shown = column.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+      let shown = FieldBytes.shown(b, of: column.spec)
       throw FieldProblem(
         category: .unknownEnum, column: column.spec.name,
         reason: "unknown \(column.spec.name)\(shown); expected one of: \(EnumMatcher<Value>.allowed)")
@@ -83,7 +83,7 @@ struct RowReader {
     try withValue(column) { b -> Int? in
       if b.isEmpty { return nil }
       guard let value = FieldBytes.count(b) else {
-        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        let shown = FieldBytes.shown(b, of: column!.spec)
         throw FieldProblem(
           category: .badInteger, column: column!.spec.name,
           reason: "bad integer in \(column!.spec.name)\(shown); expected a whole number >= 0")
@@ -97,7 +97,7 @@ struct RowReader {
     try withValue(column) { b -> Bool? in
       if b.isEmpty { return nil }
       guard let value = FieldBytes.yesNo(b) else {
-        let shown = column!.spec.isPHI ? "" : " " + FieldBytes.quote(b)
+        let shown = FieldBytes.shown(b, of: column!.spec)
         throw FieldProblem(
           category: .unknownEnum, column: column!.spec.name,
           reason: "unknown \(column!.spec.name)\(shown); expected one of: Y, N (or yes/no, true/false, 1/0)")

@@ -104,9 +104,9 @@ extension ScoringEngine {
     }
     var rules: [Explanation.RuleOutcome] = []
     if result.score != nil {
-      for rule in ruleSet.rules {
+      for (index, rule) in ruleSet.rules.enumerated() {
         ctx.nullNotes = []
-        let points = evaluate(rule, ctx)?.0 ?? 0
+        let points = plan.rules[index].evaluate(ctx)?.0 ?? 0
         let why: String
         switch rule.kind {
         case .points(let when, let p):

@@ -73,12 +73,6 @@ public struct ScoringEngine: Sendable {
       patient: p, score: total, tier: plan.tiers[tier].name, contributions: contributions, actions: actions)
   }
 
-  /// The points a rule gives and the reason in words; nil when it does not apply (condition false, no band).
-  func evaluate(_ rule: ScoringRule, _ ctx: EvaluationContext) -> (Int, String)? {
-    guard let i = ruleSet.rules.firstIndex(where: { $0.id == rule.id }) else { return nil }
-    return plan.rules[i].evaluate(ctx)
-  }
-
   /// The index of the first tier whose conditions hold (the last one is the catch-all).
   func assignTier(_ ctx: EvaluationContext) -> Int {
     for i in plan.tiers.indices {
