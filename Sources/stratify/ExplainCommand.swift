@@ -27,6 +27,7 @@ struct ExplainCommand: ParsableCommand {
       let ruleSet = try RuleSetLoader.load(path: settings.rulesPath)
       var options = settings.ingest
       options.storedColumns = ruleSet.storedColumns
+      options.eventRetention = ruleSet.utilizationReach.retention(asOf: settings.asOf)
       let ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger, enforcingThreshold: false)
       guard let index = ingest.patientIndex[patientID] else { throw RunError.unknownPatient(id: patientID) }
       let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)

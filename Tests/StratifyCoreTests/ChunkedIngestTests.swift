@@ -115,7 +115,10 @@ import Testing
     let directory = PatientDirectory(index: ["P1": 0, "P2": 1, "P3": 2])
     let (parser, outcome) = try ExtractFile.readChunked(
       .utilization, path: path, mapping: .identity, blockSize: 16, chunkCount: chunks
-    ) { UtilizationRowParser(binding: $0, directory: directory, stored: .all) }
+    ) {
+      UtilizationRowParser(
+        binding: $0, directory: directory, patientCount: 3, stored: .all, retention: .everything, tallyWindow: nil)
+    }
     #expect(parser.events.count == outcome.summary.rowsAccepted)
     return outcome.chunksParsed
   }

@@ -34,7 +34,7 @@ public enum ExtractLoader {
     let directory = patientParser.directory
     let patientCount = patientParser.patients.count
 
-    let utilizationSlot = ResultSlot<(GroupedRows<UtilizationEvent>, ExtractFileOutcome)>()
+    let utilizationSlot = ResultSlot<((GroupedRows<UtilizationEvent>, [EventTally]), ExtractFileOutcome)>()
     let dischargeSlot = ResultSlot<(GroupedRows<DischargeRecord>, ExtractFileOutcome)>()
     DispatchQueue.concurrentPerform(iterations: 2) { job in
       if job == 0 {
@@ -45,8 +45,13 @@ public enum ExtractLoader {
               let (parser, outcome) = try ExtractFile.readChunked(
                 .utilization, path: paths.utilization, mapping: options.mapping(for: .utilization),
                 blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
-              ) { UtilizationRowParser(binding: $0, directory: directory, stored: stored) }
-              return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events), outcome)
+              ) {
+                UtilizationRowParser(
+                  binding: $0, directory: directory, patientCount: patientCount, stored: stored,
+                  retention: options.eventRetention, tallyWindow: options.tallyWindow)
+              }
+              let rows = GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events)
+              return ((rows, parser.tallies), outcome)
             }
           })
       } else {
@@ -63,12 +68,13 @@ public enum ExtractLoader {
       }
     }
     // In contract order, so that with two broken files the error is the same as a sequential read would give.
-    let (utilization, utilizationOutcome) = try utilizationSlot.take().get()
+    let ((utilization, tallies), utilizationOutcome) = try utilizationSlot.take().get()
     let (discharges, dischargeOutcome) = try dischargeSlot.take().get()
 
     let outcomes = [patientOutcome, utilizationOutcome, dischargeOutcome]
     let result = IngestResult(
       patients: patientParser.patients, patientIndex: directory.index, utilization: utilization,
+      eventTallies: options.tallyWindow == nil ? nil : tallies,
       discharges: discharges, rejects: outcomes.flatMap(\.rejects),
       quality: DataQualityReport(outcomes: outcomes, rejectThreshold: options.rejectThreshold),
       inputs: outcomes.map(\.summary))

@@ -63,6 +63,11 @@ public struct IngestOptions: Sendable {
   /// Mapping per extract; an extract without one is read in the contract layout.
   public var mappings: [ExtractKind: ExtractMapping]
   public var storedColumns: StoredColumns
+  /// Which utilization rows are stored (all by default; a run keeps only what its rules and reports can match).
+  public var eventRetention: EventRetention = .everything
+  /// When set, each patient's utilization rows dated in this window are counted by kind while reading
+  /// (`IngestResult.eventTallies`), so the report's figures need not keep those rows.
+  public var tallyWindow: ClosedRange<Day>?
   /// Bytes per read; tests make it small to cross block boundaries.
   public var blockSize: Int
   /// Byte ranges utilization.csv is cut into and parsed side by side (one per core by default; 1 reads it

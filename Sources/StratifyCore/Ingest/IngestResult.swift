@@ -23,7 +23,10 @@ public struct IngestResult: Sendable {
   public var patients: [PatientRecord]
   /// patient_id → index in `patients`.
   public var patientIndex: [String: Int32]
+  /// The stored utilization rows (`IngestOptions.eventRetention`).
   public var utilization: GroupedRows<UtilizationEvent>
+  /// Per patient, the utilization rows dated in `IngestOptions.tallyWindow`, by kind; nil without a window.
+  public var eventTallies: [EventTally]?
   public var discharges: GroupedRows<DischargeRecord>
   /// Ordered by file (patients, utilization, discharges), then line.
   public var rejects: [Reject]

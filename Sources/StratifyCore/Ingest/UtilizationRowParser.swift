@@ -1,17 +1,31 @@
-/// Reads utilization.csv rows into `UtilizationEvent`s with the patient index of each.
+/// Reads utilization.csv rows into `UtilizationEvent`s with the patient index of each. Every row is checked; only
+/// the rows `retention` keeps are stored, and rows in `tallyWindow` are counted per patient on the way.
 struct UtilizationRowParser: ChunkableRowParser {
   private(set) var events: [UtilizationEvent] = []
   /// Patient index of each event, parallel to `events`.
   private(set) var owners: [Int32] = []
+  /// Per patient, the rows dated in `tallyWindow` (empty without one).
+  private(set) var tallies: [EventTally]
 
   private let directory: PatientDirectory
   private let patientID, eventDate, eventType: BoundColumn
   private let providerID, primaryDx: BoundColumn?
   private let storeProviderID, storePrimaryDx: Bool
   private let types: EnumMatcher<EventType>
+  private let retention: EventRetention
+  private let tallyWindow: ClosedRange<Day>?
+  /// The previous row's id and patient: rows usually come grouped by patient, so most rows skip the hash lookup.
+  private var lastKey: ShortPatientID?
+  private var lastOwner: Int32 = 0
 
-  init(binding: HeaderBinding, directory: PatientDirectory, stored: StoredColumns) {
+  init(
+    binding: HeaderBinding, directory: PatientDirectory, patientCount: Int, stored: StoredColumns,
+    retention: EventRetention, tallyWindow: ClosedRange<Day>?
+  ) {
     self.directory = directory
+    self.retention = retention
+    self.tallyWindow = tallyWindow
+    tallies = tallyWindow == nil ? [] : Array(repeating: EventTally(), count: patientCount)
     patientID = binding.required("patient_id")
     eventDate = binding.required("event_date")
     eventType = binding.required("event_type")
@@ -24,14 +38,24 @@ struct UtilizationRowParser: ChunkableRowParser {
 
   mutating func parse(_ row: RowReader) throws {
     // The id as a String only when the byte lookup cannot answer; errors keep their order.
-    let known = directory.find(row.shortPatientID(patientID))
+    let key = row.shortPatientID(patientID)
+    var known: Int32?
+    if let key, key == lastKey {
+      known = lastOwner
+    } else if let found = directory.find(key) {
+      known = found
+      lastKey = key
+      lastOwner = found
+    }
     let id = known == nil ? try row.requiredText(patientID) : ""
     let date = try row.requiredDate(eventDate)
     let type = try row.requiredEnumeration(eventType, types)
+    let owner = try known ?? directory.resolve(id)
+    if let tallyWindow, tallyWindow.contains(date) { tallies[Int(owner)].count(type) }
+    guard retention.keeps(type, date) else { return }
     // Text columns have nothing to validate: read them only when kept.
     let provider = storeProviderID ? row.text(providerID) : nil
     let dx = storePrimaryDx ? row.code(primaryDx) : nil
-    let owner = try known ?? directory.resolve(id)
     events.append(UtilizationEvent(date: date, type: type, providerID: provider, primaryDx: dx))
     owners.append(owner)
   }
@@ -46,5 +70,6 @@ struct UtilizationRowParser: ChunkableRowParser {
   mutating func append(_ next: UtilizationRowParser) {
     events += next.events
     owners += next.owners
+    for p in tallies.indices { tallies[p] += next.tallies[p] }
   }
 }

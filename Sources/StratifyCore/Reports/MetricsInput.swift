@@ -20,12 +20,16 @@ public struct MetricsInput: Sendable {
   public var previousRun: Day?
   /// patient_id → tier in that run.
   public var previousTiers: [String: String]
+  /// Per patient, the utilization rows in `TierUtilization.window(asOf:)` counted while reading; nil: count them
+  /// from `data` (which then must hold those rows).
+  public var eventTallies: [EventTally]?
 
   public init(
     asOf: Day, calendar: BusinessCalendar, capacity: CaseloadCapacity, ruleSet: RuleSet, inputs: [InputFileSummary],
     rejects: [Reject], rejectThreshold: Double, data: PatientData, scores: [PatientScore], items: [WorklistItem],
-    closedSinceLastRun: Int, previousRun: Day?, previousTiers: [String: String]
+    closedSinceLastRun: Int, previousRun: Day?, previousTiers: [String: String], eventTallies: [EventTally]? = nil
   ) {
+    self.eventTallies = eventTallies
     self.asOf = asOf
     self.calendar = calendar
     self.capacity = capacity

@@ -6,7 +6,7 @@ extension RunMetrics {
   public init(_ input: MetricsInput) {
     let ruleSet = input.ruleSet
     let order = Self.tierOrder(ruleSet)
-    let windowCounts = TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
+    let windowCounts = input.eventTallies ?? TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
     let everyone = PopulationMetrics(
       input, patients: Array(input.scores.indices), items: input.items, tierOrder: order, isPractice: false,
       windowCounts: windowCounts)
@@ -79,10 +79,10 @@ extension RunMetrics {
 
 extension PopulationMetrics {
   /// The figures of the patients at `patients` (indices into `input.scores`), whose open items are `items`.
-  /// `windowCounts` comes from `TierUtilization.windowCounts(data:asOf:)` over `input.data`.
+  /// `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
   init(
     _ input: MetricsInput, patients members: [Int], items: [WorklistItem], tierOrder: [String], isPractice: Bool,
-    windowCounts: [TierUtilization.WindowCounts]
+    windowCounts: [EventTally]
   ) {
     let records = input.data.patients
     let scores = members.map { input.scores[$0] }

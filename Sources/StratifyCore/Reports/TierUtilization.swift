@@ -14,27 +14,16 @@ public struct TierUtilization: Codable, Equatable, Sendable {
   /// `no_shows / (no_shows + kept_visits)`, rounded to 4 decimals; nil when both are 0.
   public var noShowRate: Double?
 
-  /// One patient's events in the 12-month window, by kind.
-  struct WindowCounts: Sendable {
-    var edVisits = 0
-    var noShows = 0
-    var keptVisits = 0
-  }
+  /// The 12-month window as of `asOf`: `(as_of − 12 months, as_of]`.
+  public static func window(asOf: Day) -> ClosedRange<Day> { (asOf.addingMonths(-12) + 1)...asOf }
 
-  /// Every patient's window counts, indexed like `data.patients`: one walk over the events, shared by the
-  /// population's rows and every practice's instead of walking the events once for each.
-  static func windowCounts(data: PatientData, asOf: Day) -> [WindowCounts] {
-    let start = asOf.addingMonths(-12)
+  /// Every patient's counts in the window, indexed like `data.patients`, from the stored rows (a run counts them
+  /// while reading instead: `IngestOptions.tallyWindow`).
+  static func windowCounts(data: PatientData, asOf: Day) -> [EventTally] {
+    let window = window(asOf: asOf)
     return data.patients.indices.map { p in
-      var counts = WindowCounts()
-      for event in data.utilization[p] where event.date > start && event.date <= asOf {
-        switch event.type {
-        case .ed: counts.edVisits += 1
-        case .noShow: counts.noShows += 1
-        case .office, .telehealth: counts.keptVisits += 1
-        case .urgentCare, .cmContact: break
-        }
-      }
+      var counts = EventTally()
+      for event in data.utilization[p] where window.contains(event.date) { counts.count(event.type) }
       return counts
     }
   }
@@ -48,7 +37,7 @@ public struct TierUtilization: Codable, Equatable, Sendable {
 
   /// One row per tier of `tierOrder` for the patients `patients`, from counts made by `windowCounts(data:asOf:)`.
   static func byTier(
-    windowCounts: [WindowCounts], patients: some Sequence<(index: Int, tier: String)>, tierOrder: [String]
+    windowCounts: [EventTally], patients: some Sequence<(index: Int, tier: String)>, tierOrder: [String]
   ) -> [TierUtilization] {
     // Counts go into an array of rows by slot; the slot of a tier is looked up by hashing only when the tier differs
     // from the previous patient's (a handful of tiers over a million patients).
@@ -69,9 +58,9 @@ public struct TierUtilization: Codable, Equatable, Sendable {
       }
       let counts = windowCounts[p]
       slots[slot].patients += 1
-      slots[slot].edVisits += counts.edVisits
-      slots[slot].noShows += counts.noShows
-      slots[slot].keptVisits += counts.keptVisits
+      slots[slot].edVisits += Int(counts.edVisits)
+      slots[slot].noShows += Int(counts.noShows)
+      slots[slot].keptVisits += Int(counts.keptVisits)
     }
     let rows = Dictionary(slots.map { ($0.tier, $0) }, uniquingKeysWith: { first, _ in first })
     let order = tierOrder + rows.keys.filter { !tierOrder.contains($0) }.sorted()

@@ -55,6 +55,15 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
     }
   }
 
+  /// The utilization rows these figures read, for a run as of `asOf`: contacts and visits from the window's first
+  /// day on (a follow-up can only count on or after its discharge; one after the as-of date is never seen, since
+  /// its deadline would still be ahead).
+  public static func eventRetention(asOf: Day) -> EventRetention {
+    var retention = EventRetention.nothing(latest: asOf)
+    retention.include([.cmContact, .office, .telehealth], from: asOf - 29)
+    return retention
+  }
+
   /// Computes the figures for the patients `patients` (indices into `data`).
   public init(data: PatientData, patients: some Sequence<Int>, asOf: Day, calendar: BusinessCalendar) {
     let first = asOf - 29

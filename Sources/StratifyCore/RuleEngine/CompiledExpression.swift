@@ -32,6 +32,9 @@ struct Typed: Sendable {
   /// Set when the expression reads an enumerated field (event_type, admit_type, disposition): comparisons with
   /// literals then test the stored enum directly instead of building and comparing text (the hot path of filters).
   var enumField: EnumFieldRead? = nil
+  /// For a condition inside an aggregate over utilization: when it is true, the current row's event_type is one of
+  /// these (nil: it says nothing about the type). What ingest must keep is derived from it (`UtilizationReach`).
+  var eventTypes: Set<EventType>? = nil
 
   /// Evaluates to a dynamically typed `Value` (feature slots, explain).
   func value(_ ctx: EvaluationContext) -> Value {

@@ -85,6 +85,7 @@ extension ExpressionCompiler {
     defer { rowScopes.removeLast() }
     var value: Typed?
     var filter: Fn<Bool>?
+    var filterTypes: Set<EventType>?
     var positionalIterator = positionals.makeIterator()
     if takesValue, let v = positionalIterator.next() {
       let t = try compile(v.value)
@@ -102,6 +103,18 @@ extension ExpressionCompiler {
         throw fail(f.value.startOffset, "the filter of \(name) must be true/false, found \(t.type)")
       }
       filter = g
+      filterTypes = t.eventTypes
+    }
+    if kind == .event {
+      // What this aggregate can match, for ingest: a window measured back from the as-of date by a literal
+      // duration bounds the dates; any anchor (since/after/before/until) leaves them open.
+      var lookback: Duration?
+      if let w = args.dropFirst().first(where: { $0.label == "within" }), !hasStart, !hasEnd,
+        case .duration(let d, _) = w.value
+      {
+        lookback = d
+      }
+      eventReads.append(UtilizationReach.Read(types: filterTypes, within: lookback))
     }
     let date: @Sendable (EvaluationContext, Int) -> Day
     if kind == .event {

@@ -39,6 +39,16 @@ extension ExpressionCompiler {
     return typed
   }
 
+  /// `enumTest` as a checked condition; a test of the current utilization row's event_type also says which types
+  /// it can be true for.
+  func enumTyped(_ read: EnumFieldRead, values: Set<String>, negated: Bool, note: String) -> Typed {
+    var typed = Typed(type: .bool, nullable: false, code: enumTest(read, values: values, negated: negated, note: note))
+    if read.kind == .event, read.field == "event_type", read.row == nil {
+      typed.eventTypes = Set(EventType.allCases.filter { values.contains($0.rawValue) != negated })
+    }
+    return typed
+  }
+
   /// A test of an enumerated field against a set of its values, on the stored enum (no text built per row).
   /// A null value (an empty admit_type or disposition, or no row) fails the test and is noted for explain.
   func enumTest(_ read: EnumFieldRead, values: Set<String>, negated: Bool, note: String) -> Code {

@@ -27,6 +27,8 @@ final class ExpressionCompiler {
   var rowScopes: [RecordKind] = []
   /// Fields read, as "patient.birth_date", "event.provider_id", "stay.facility" (drives what ingest keeps).
   var usedFields: Set<String> = []
+  /// What the aggregates over utilization read (drives which rows ingest keeps).
+  var eventReads: [UtilizationReach.Read] = []
   /// Features referenced (for explain: the values that decided a rule).
   var referencedFeatures: [String] = []
 
@@ -236,6 +238,13 @@ final class ExpressionCompiler {
         throw fail(re.startOffset, "'\(op)' needs true/false on the right, found \(r.type)")
       }
       if op == "and" {
+        // Either side being true is necessary, so both constraints hold.
+        let types: Set<EventType>? =
+          switch (l.eventTypes, r.eventTypes) {
+          case (let a?, let b?): a.intersection(b)
+          case (let a, nil): a
+          case (nil, let b): b
+          }
         return Typed(
           type: .bool, nullable: nullable,
           code: .bool { ctx in
@@ -244,7 +253,7 @@ final class ExpressionCompiler {
             let b = g(ctx)
             if b == false { return false }
             return a == nil || b == nil ? nil : true
-          })
+          }, eventTypes: types)
       }
       return Typed(
         type: .bool, nullable: nullable,
@@ -254,7 +263,7 @@ final class ExpressionCompiler {
           let b = g(ctx)
           if b == true { return true }
           return a == nil || b == nil ? nil : false
-        })
+        }, eventTypes: l.eventTypes.flatMap { a in r.eventTypes.map { a.union($0) } })
     case "+", "-":
       return try compileAdditive(op, l, r, le, re, at: at)
     case "*", "/":
@@ -376,12 +385,10 @@ final class ExpressionCompiler {
       try checkDomain(r, against: l, at: le.startOffset)
       if op == "==" || op == "!=" {
         if let read = l.enumField, case .string(let value)? = r.literal {
-          return Typed(
-            type: .bool, nullable: false, code: enumTest(read, values: [value], negated: op == "!=", note: leftName))
+          return enumTyped(read, values: [value], negated: op == "!=", note: leftName)
         }
         if let read = r.enumField, case .string(let value)? = l.literal {
-          return Typed(
-            type: .bool, nullable: false, code: enumTest(read, values: [value], negated: op == "!=", note: rightName))
+          return enumTyped(read, values: [value], negated: op == "!=", note: rightName)
         }
       }
       return make(f, g)
@@ -438,8 +445,7 @@ final class ExpressionCompiler {
         throw fail(le.startOffset, "'in' a list needs text on the left, found \(l.type)")
       }
       if let read = l.enumField, case .list(let items)? = r.literal {
-        return Typed(
-          type: .bool, nullable: false, code: enumTest(read, values: Set(items), negated: negated, note: leftName))
+        return enumTyped(read, values: Set(items), negated: negated, note: leftName)
       }
       if case .list(let items)? = r.literal {
         let set = Set(items)

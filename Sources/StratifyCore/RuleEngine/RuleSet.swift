@@ -23,6 +23,8 @@ public struct RuleSet: Sendable {
   public var tests: [RuleTestCase]
   /// Fields the rule set reads, as "patient.x", "event.y", "stay.z": what ingest must keep.
   public var usedFields: Set<String>
+  /// What the aggregates can match in utilization.csv: which rows ingest must keep.
+  public var utilizationReach: UtilizationReach
 }
 
 /// An expression as written in the rule file and its compiled form.

@@ -14,6 +14,7 @@ public struct RuleSetLoader {
   let directory: String
   var env = CompileEnvironment()
   var usedFields: Set<String> = []
+  var eventReads: [UtilizationReach.Read] = []
   var hashInput: [UInt8] = []
   /// Ids of rules, actions and tiers that failed to load: tests naming them are not reported again.
   var brokenIDs: Set<String> = []
@@ -97,7 +98,7 @@ public struct RuleSetLoader {
       file: path, languageVersion: languageVersion, name: name, version: version, description: description,
       sha256: SHA256.hex(of: hashInput), valueSets: env.valueSets, features: features, eligibility: eligibility,
       rules: rules, tiers: tiers,
-      actions: actions, tests: tests, usedFields: usedFields)
+      actions: actions, tests: tests, usedFields: usedFields, utilizationReach: UtilizationReach(reads: eventReads))
   }
 
   /// Compiles one expression in the current environment; an error is reported at its exact character.
@@ -119,6 +120,7 @@ public struct RuleSetLoader {
       do {
         let typed = try compiler.compile(parsed)
         usedFields.formUnion(compiler.usedFields)
+        eventReads += compiler.eventReads
         return CompiledExpression(
           text: text, location: map.location(atOffset: 0), typed: typed, features: compiler.referencedFeatures)
       } catch {

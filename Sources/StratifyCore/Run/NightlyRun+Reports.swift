@@ -15,7 +15,7 @@ extension NightlyRun {
         asOf: settings.asOf, calendar: settings.calendar, capacity: settings.capacity, ruleSet: ruleSet,
         inputs: ingest.inputs, rejects: ingest.rejects, rejectThreshold: ingest.quality.rejectThreshold, data: data,
         scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recent.last?.asOf,
-        previousTiers: try history.previousTiers(before: settings.asOf)))
+        previousTiers: try history.previousTiers(before: settings.asOf), eventTallies: ingest.eventTallies))
     logger.info(
       "metrics computed",
       metadata: [

@@ -74,6 +74,11 @@ public enum NightlyRun {
 
     var options = settings.ingest
     options.storedColumns = ruleSet.storedColumns
+    // Only the utilization rows the rules or the report can match are stored; the report's 12-month counts are
+    // made while reading.
+    options.eventRetention = ruleSet.utilizationReach.retention(asOf: settings.asOf)
+      .union(TransitionsOfCare.eventRetention(asOf: settings.asOf))
+    options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
     let ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
     let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
     checkpoint("ingested", settings)
