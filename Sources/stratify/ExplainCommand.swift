@@ -29,7 +29,7 @@ struct ExplainCommand: ParsableCommand {
       options.storedColumns = ruleSet.storedColumns
       options.eventRetention = ruleSet.utilizationReach.retention(asOf: settings.asOf)
       let ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger, enforcingThreshold: false)
-      guard let index = ingest.patientIndex[patientID] else { throw RunError.unknownPatient(id: patientID) }
+      guard let index = ingest.patientPosition(of: patientID) else { throw RunError.unknownPatient(id: patientID) }
       let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
       let engine = ScoringEngine(ruleSet: ruleSet, asOf: settings.asOf, calendar: settings.calendar)
       let explanation = engine.explain(data, patient: Int(index))

@@ -112,7 +112,7 @@ import Testing
     let folder = try TestFolder()
     defer { folder.remove() }
     let path = try folder.write("utilization.csv", utilization)
-    let directory = PatientDirectory(index: ["P1": 0, "P2": 1, "P3": 2])
+    let directory = PatientDirectory(ids: ["P1", "P2", "P3"])
     let (parser, outcome) = try ExtractFile.readChunked(
       .utilization, path: path, mapping: .identity, blockSize: 16, chunkCount: chunks
     ) {

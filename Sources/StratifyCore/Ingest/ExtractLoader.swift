@@ -73,7 +73,7 @@ public enum ExtractLoader {
 
     let outcomes = [patientOutcome, utilizationOutcome, dischargeOutcome]
     let result = IngestResult(
-      patients: patientParser.patients, patientIndex: directory.index, utilization: utilization,
+      patients: patientParser.patients, directory: directory, utilization: utilization,
       eventTallies: options.tallyWindow == nil ? nil : tallies,
       discharges: discharges, rejects: outcomes.flatMap(\.rejects),
       quality: DataQualityReport(outcomes: outcomes, rejectThreshold: options.rejectThreshold),

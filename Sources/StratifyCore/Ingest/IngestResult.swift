@@ -22,7 +22,7 @@ public struct IngestResult: Sendable {
   /// Accepted patients in file order.
   public var patients: [PatientRecord]
   /// patient_id → index in `patients`.
-  public var patientIndex: [String: Int32]
+  var directory: PatientDirectory
   /// The stored utilization rows (`IngestOptions.eventRetention`).
   public var utilization: GroupedRows<UtilizationEvent>
   /// Per patient, the utilization rows dated in `IngestOptions.tallyWindow`, by kind; nil without a window.
@@ -42,6 +42,9 @@ public struct IngestResult: Sendable {
     }
     return nil
   }
+
+  /// The index in `patients` of the patient with this id.
+  public func patientPosition(of id: String) -> Int? { directory.position(of: id).map(Int.init) }
 
   /// Throws `IngestError.rejectThresholdExceeded` (exit 65) when a file's rejected share is over the threshold.
   public func enforceRejectThreshold() throws {

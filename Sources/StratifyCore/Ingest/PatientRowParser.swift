@@ -35,17 +35,18 @@ struct PatientRowParser: ExtractRowParser {
         practiceID: try row.requiredText(practiceID!), pcpID: row.text(pcpID), caseManagerID: row.text(caseManagerID),
         payer: row.text(payer), conditions: row.codes(conditions), medicationCount: try row.count(medicationCount),
         socialNeeds: row.list(socialNeeds), hospice: try row.yesNo(hospice), deceasedDate: try row.date(deceasedDate))
-      if let first = directory.index[pid] {
+      if let first = directory.insert(pid) {
         throw FieldProblem(
           category: .duplicatePatient, column: "patient_id",
           reason: "duplicate patient_id \(PatientDirectory.quote(pid)); the first one, at line "
             + "\(patients[Int(first)].line), is kept")
       }
-      directory.add(pid, at: Int32(patients.count))
       patients.append(record)
     } catch {
       // Remember rejected ids so that their utilization and discharge rows say why they are unknown.
-      if let id, directory.index[id] == nil, directory.rejectedLines[id] == nil { directory.rejectedLines[id] = row.line }
+      if let id, directory.position(of: id) == nil, directory.rejectedLines[id] == nil {
+        directory.rejectedLines[id] = row.line
+      }
       throw error
     }
   }

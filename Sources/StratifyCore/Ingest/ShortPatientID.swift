@@ -21,6 +21,12 @@ struct ShortPatientID: Hashable {
     guard ascii < 0x80 else { return nil }
   }
 
+  /// A slot in a power-of-two table (`mask` = its size − 1): the high bits of a multiplicative hash.
+  @inline(__always) func slot(mask: Int) -> Int {
+    let h = (low &* 0x9E37_79B9_7F4A_7C15) ^ ((high &+ UInt64(count)) &* 0xC2B2_AE3D_27D4_EB4F)
+    return Int(truncatingIfNeeded: ((h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 32) & mask
+  }
+
   /// The key of an accepted patient's id; nil when it has none (see `init(_:)`).
   init?(_ id: String) {
     var copy = id

@@ -42,7 +42,7 @@ struct UtilizationRowParser: ChunkableRowParser {
     var known: Int32?
     if let key, key == lastKey {
       known = lastOwner
-    } else if let found = directory.find(key) {
+    } else if let found = directory.find(key, after: lastOwner) {
       known = found
       lastKey = key
       lastOwner = found

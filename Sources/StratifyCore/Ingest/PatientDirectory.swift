@@ -1,0 +1,125 @@
+import Foundation
+
+/// The accepted patients that utilization and discharge rows must refer to, shared read-only by both readers:
+/// patient_id → position in the accepted patients array.
+///
+/// Ids of up to 16 ASCII bytes (the usual case) are kept as `ShortPatientID`s in an open-addressing table of
+/// positions, so a row finds its patient from the field's bytes with one multiply and, usually, one probe, and a
+/// million patients take about 32 MB. Other ids go in a `String` dictionary. Lookups follow `String` equality
+/// (canonical equivalence), as a `[String: Int32]` would: an id is looked up by its bytes, by its `String`, and,
+/// when it is not ASCII, by its canonical composition, which is ASCII exactly when it is equivalent to an ASCII id.
+struct PatientDirectory: Sendable {
+  /// The short key of each accepted patient's id, by position (nil for the ids kept in `otherIDs`).
+  private(set) var keys: [ShortPatientID?] = []
+  /// Open addressing: a power-of-two number of slots holding a position + 1, 0 when empty; at most half full.
+  private var slots: [Int32] = Array(repeating: 0, count: 1024)
+  /// Ids without a short key, and where they are.
+  private var otherIDs: [String: Int32] = [:]
+  /// patient_id of a rejected patients.csv row → its line, so dependent rows can say why they are unknown.
+  var rejectedLines: [String: Int] = [:]
+
+  init() {}
+
+  /// A directory of `ids` at positions 0, 1, … (tests).
+  init(ids: [String]) {
+    for id in ids { _ = insert(id) }
+  }
+
+  /// Accepted patients.
+  var count: Int { keys.count }
+
+  /// Adds an accepted patient's id at the next position; when an equal id is already there, adds nothing and
+  /// returns that one's position.
+  mutating func insert(_ id: String) -> Int32? {
+    insert(id, key: ShortPatientID(id))
+  }
+
+  /// `insert(_:)` with the id's short key already made from its bytes (nil when it has none).
+  mutating func insert(_ id: String, key: ShortPatientID?) -> Int32? {
+    if let existing = position(of: id, key: key) { return existing }
+    let position = Int32(keys.count)
+    keys.append(key)
+    if let key {
+      if keys.count * 2 > slots.count { grow() }
+      place(key, position)
+    } else {
+      otherIDs[id] = position
+    }
+    return nil
+  }
+
+  /// The position of the id whose bytes make `key`, when found without a `String`; nil means "ask
+  /// `resolve(_:)`", never "unknown".
+  @inline(__always) func find(_ key: ShortPatientID?) -> Int32? {
+    guard let key else { return nil }
+    return lookup(key)
+  }
+
+  /// `find(_:)`, trying first the patient after `previous`: extracts sorted like patients.csv hit it.
+  @inline(__always) func find(_ key: ShortPatientID?, after previous: Int32) -> Int32? {
+    guard let key else { return nil }
+    let next = Int(previous) + 1
+    if next < keys.count, keys[next] == key { return Int32(next) }
+    return lookup(key)
+  }
+
+  /// The position of `id`, or nil when no accepted patient has it.
+  func position(of id: String) -> Int32? { position(of: id, key: ShortPatientID(id)) }
+
+  /// The patient index of `id`, or the problem that makes the row referring to it unusable.
+  func resolve(_ id: String) throws -> Int32 {
+    if let p = position(of: id) { return p }
+    let reason: String
+    if let line = rejectedLines[id] {
+      reason = "patient_id \(Self.quote(id)) was rejected in patients.csv (line \(line))"
+    } else {
+      reason = "patient_id \(Self.quote(id)) is not in patients.csv"
+    }
+    throw FieldProblem(category: .unknownPatient, column: "patient_id", reason: reason)
+  }
+
+  static func quote(_ id: String) -> String {
+    var copy = id
+    return copy.withUTF8 { FieldBytes.quote($0) }
+  }
+
+  private func position(of id: String, key: ShortPatientID?) -> Int32? {
+    if let key, let p = lookup(key) { return p }
+    if otherIDs.isEmpty && key != nil { return nil }
+    if let p = otherIDs[id] { return p }
+    // A non-ASCII id can equal an ASCII one (U+212A KELVIN SIGN is K): its canonical composition is then that id.
+    if key == nil, !id.utf8.allSatisfy({ $0 < 0x80 }),
+      let composed = ShortPatientID(id.precomposedStringWithCanonicalMapping)
+    {
+      return lookup(composed)
+    }
+    return nil
+  }
+
+  @inline(__always) private func lookup(_ key: ShortPatientID) -> Int32? {
+    slots.withUnsafeBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = key.slot(mask: mask)
+      while true {
+        let entry = slots[i]
+        if entry == 0 { return nil }
+        if keys[Int(entry) - 1] == key { return entry - 1 }
+        i = (i + 1) & mask
+      }
+    }
+  }
+
+  private mutating func place(_ key: ShortPatientID, _ position: Int32) {
+    let mask = slots.count - 1
+    var i = key.slot(mask: mask)
+    while slots[i] != 0 { i = (i + 1) & mask }
+    slots[i] = position + 1
+  }
+
+  private mutating func grow() {
+    slots = Array(repeating: 0, count: slots.count * 2)
+    for (position, key) in keys.enumerated() {
+      if let key { place(key, Int32(position)) }
+    }
+  }
+}
