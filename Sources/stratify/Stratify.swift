@@ -9,4 +9,9 @@ struct Stratify: ParsableCommand {
     version: StratifyVersion.current,
     subcommands: [RunCommand.self, ValidateCommand.self, RulesCommand.self, ExplainCommand.self, SampleCommand.self]
   )
+
+  static func main() {
+    MemoryTuning.apply()
+    main(nil)
+  }
 }

@@ -74,7 +74,8 @@ public enum ExtractLoader {
     let outcomes = [patientOutcome, utilizationOutcome, dischargeOutcome]
     let result = IngestResult(
       patients: patientParser.patients, directory: directory, utilization: utilization,
-      eventTallies: options.tallyWindow == nil ? nil : tallies,
+      eventTallies: options.tallyWindow == nil
+        ? nil : tallies.isEmpty ? Array(repeating: EventTally(), count: patientCount) : tallies,
       discharges: discharges, rejects: outcomes.flatMap(\.rejects),
       quality: DataQualityReport(outcomes: outcomes, rejectThreshold: options.rejectThreshold),
       inputs: outcomes.map(\.summary))

@@ -4,8 +4,9 @@ struct UtilizationRowParser: ChunkableRowParser {
   private(set) var events: [UtilizationEvent] = []
   /// Patient index of each event, parallel to `events`.
   private(set) var owners: [Int32] = []
-  /// Per patient, the rows dated in `tallyWindow` (empty without one).
-  private(set) var tallies: [EventTally]
+  /// Per patient, the rows dated in `tallyWindow` (empty until the first such row).
+  private(set) var tallies: [EventTally] = []
+  private let patientCount: Int
 
   private let directory: PatientDirectory
   private let patientID, eventDate, eventType: BoundColumn
@@ -25,7 +26,7 @@ struct UtilizationRowParser: ChunkableRowParser {
     self.directory = directory
     self.retention = retention
     self.tallyWindow = tallyWindow
-    tallies = tallyWindow == nil ? [] : Array(repeating: EventTally(), count: patientCount)
+    self.patientCount = patientCount
     patientID = binding.required("patient_id")
     eventDate = binding.required("event_date")
     eventType = binding.required("event_type")
@@ -51,7 +52,10 @@ struct UtilizationRowParser: ChunkableRowParser {
     let date = try row.requiredDate(eventDate)
     let type = try row.requiredEnumeration(eventType, types)
     let owner = try known ?? directory.resolve(id)
-    if let tallyWindow, tallyWindow.contains(date) { tallies[Int(owner)].count(type) }
+    if let tallyWindow, tallyWindow.contains(date) {
+      if tallies.isEmpty { tallies = Array(repeating: EventTally(), count: patientCount) }
+      tallies[Int(owner)].count(type)
+    }
     guard retention.keeps(type, date) else { return }
     // Text columns have nothing to validate: read them only when kept.
     let provider = storeProviderID ? row.text(providerID) : nil
@@ -70,6 +74,10 @@ struct UtilizationRowParser: ChunkableRowParser {
   mutating func append(_ next: UtilizationRowParser) {
     events += next.events
     owners += next.owners
-    for p in tallies.indices { tallies[p] += next.tallies[p] }
+    if tallies.isEmpty {
+      tallies = next.tallies
+    } else if !next.tallies.isEmpty {
+      for p in tallies.indices { tallies[p] += next.tallies[p] }
+    }
   }
 }
