@@ -33,6 +33,16 @@ import Testing
     #expect(rows == [Row(1, ["h1", "h2"]), Row(2, ["1", "x\ny\nz"]), Row(5, ["2", "b"]), Row(6, ["3", "c"])])
   }
 
+  /// Fields are searched for newlines only in blocks that hold a quote or start inside a quoted field: a quoted
+  /// field whose newlines, closing quote and terminator fall in different blocks still counts every line.
+  @Test(arguments: Array(4...24))
+  func countsNewlinesOfQuotedFieldsSpanningBlocks(blockSize: Int) throws {
+    let text = "h1,h2\n1,\"x\n\nsome text without quotes\n\ny\"   \n2,b\n3,\"c\"\n4,\"d\ne\"\n5,f\n"
+    let rows = try read(text, blockSize: blockSize)
+    #expect(rows.map(\.line) == [1, 2, 7, 8, 9, 11])
+    #expect(rows[1].fields[1].hasPrefix("x\n\nsome text"))
+  }
+
   @Test func readsCRLFLineEnds() throws {
     #expect(try read("a,b\r\nc,d\r\n") == [Row(1, ["a", "b"]), Row(2, ["c", "d"])])
   }

@@ -36,7 +36,6 @@ extension CSVReader {
 
     return try withoutActuallyEscaping(body) { body in
       let state = RecordAssembler(deliver: body)
-      let context = Unmanaged.passUnretained(state).toOpaque()
       var done = 0
       while done < length {
         let n = pread(fd, buffer, min(blockSize, length - done), off_t(offset + done))
@@ -49,7 +48,7 @@ extension CSVReader {
         var skip = 0
         if offset + done == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
         done += n
-        let fed = csv_parse(&parser, chunk.baseAddress! + skip, n - skip, csvField, csvRowEnd, context)
+        let fed = state.feed(&parser, UnsafeRawBufferPointer(rebasing: chunk[skip...]))
         if let error = state.error { throw error }
         progress?(n)
         if fed != n - skip {
@@ -64,7 +63,7 @@ extension CSVReader {
       var between = parser.pstate == 0 && parser.quoted == 0 && parser.entry_pos == 0
       if isLast {
         csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
-        if csv_fini(&parser, csvField, csvRowEnd, context) != 0 {
+        if state.finish(&parser) != 0 {
           throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
         }
         if let error = state.error { throw error }

@@ -73,7 +73,6 @@ public final class CSVReader {
 
     return try withoutActuallyEscaping(body) { body in
       let state = RecordAssembler(deliver: body)
-      let context = Unmanaged.passUnretained(state).toOpaque()
       var byteCount = 0
       var blockIndex = 0
       while true {
@@ -93,7 +92,7 @@ public final class CSVReader {
         // A UTF-8 byte-order mark is not part of the first header name.
         if blockIndex == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
         blockIndex += 1
-        let fed = csv_parse(&parser, chunk.baseAddress! + skip, n - skip, csvField, csvRowEnd, context)
+        let fed = state.feed(&parser, UnsafeRawBufferPointer(rebasing: chunk[skip...]))
         if let error = state.error { throw error }
         progress?(byteCount)
         if fed != n - skip {
@@ -103,7 +102,7 @@ public final class CSVReader {
       }
       // Strictness only for the end: report a quote still open at end of file instead of inventing a record.
       csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
-      if csv_fini(&parser, csvField, csvRowEnd, context) != 0 {
+      if state.finish(&parser) != 0 {
         throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
       }
       if let error = state.error { throw error }
@@ -130,6 +129,12 @@ final class RecordAssembler {
     var recordCount = 0
     /// Set once `deliver` has thrown; later callbacks do nothing.
     var failed = false
+    /// Whether a field completed during the block being parsed can hold a newline: only a quoted one can, so the
+    /// reader clears this for a block without a quote character that does not start inside a quoted field, and
+    /// fields are then not searched for newlines (`feed(_:_:_:)`).
+    var mayHoldNewlines = true
+    /// The assembler, for the row callback (the field callback needs only this state).
+    var owner: Unmanaged<RecordAssembler>?
   }
 
   let deliver: (CSVRecord) throws -> Void
@@ -142,6 +147,21 @@ final class RecordAssembler {
     state = .allocate(capacity: 1)
     state.initialize(
       to: State(bytes: .allocate(capacity: 4096), byteCapacity: 4096, ends: .allocate(capacity: 64), endCapacity: 64))
+    state.pointee.owner = Unmanaged.passUnretained(self)
+  }
+
+  /// Parses one block with libcsv, delivering the records it completes. The callbacks get the state pointer as
+  /// their context, so the per-field one touches no reference count.
+  func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
+    guard let base = block.baseAddress, !block.isEmpty else { return 0 }
+    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 0x22, block.count) != nil
+    return csv_parse(&parser, base, block.count, csvField, csvRowEnd, UnsafeMutableRawPointer(state))
+  }
+
+  /// Ends parsing (`csv_fini`); nonzero when the file ends inside an open quote.
+  func finish(_ parser: inout csv_parser) -> Int32 {
+    state.pointee.mayHoldNewlines = true
+    return csv_fini(&parser, csvField, csvRowEnd, UnsafeMutableRawPointer(state))
   }
 
   deinit {
@@ -160,8 +180,7 @@ final class RecordAssembler {
   /// of it has been completed yet.
   var pendingRecordLine: Int { state.pointee.endCount == 0 ? state.pointee.line : state.pointee.recordLine }
 
-  @inline(__always) func addField(_ field: UnsafeRawBufferPointer) {
-    let s = state
+  @inline(__always) static func addField(_ field: UnsafeRawBufferPointer, _ s: UnsafeMutablePointer<State>) {
     guard !s.pointee.failed else { return }
     if s.pointee.endCount == 0 { s.pointee.recordLine = s.pointee.line }
     if !field.isEmpty {
@@ -179,7 +198,7 @@ final class RecordAssembler {
       s.pointee.byteCount = needed
       // Newlines can only sit inside quoted fields here; each one is a physical line.
       var p = field.baseAddress!
-      var remaining = field.count
+      var remaining = s.pointee.mayHoldNewlines ? field.count : 0
       while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
         s.pointee.line += 1
         let consumed = UnsafeRawPointer(hit) - p + 1
@@ -220,10 +239,11 @@ final class RecordAssembler {
 }
 
 func csvField(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-  let assembler = Unmanaged<RecordAssembler>.fromOpaque(context!).takeUnretainedValue()
-  assembler.addField(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
+  RecordAssembler.addField(
+    UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length),
+    context!.assumingMemoryBound(to: RecordAssembler.State.self))
 }
 
 func csvRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-  Unmanaged<RecordAssembler>.fromOpaque(context!).takeUnretainedValue().endRow(terminator)
+  context!.assumingMemoryBound(to: RecordAssembler.State.self).pointee.owner!.takeUnretainedValue().endRow(terminator)
 }
