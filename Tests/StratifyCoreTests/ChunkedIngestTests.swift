@@ -106,6 +106,46 @@ import Testing
   }
 }
 
+/// patients.csv cut into chunks: the directory is built in file order afterwards, so duplicates across chunks,
+/// rejected ids and line numbers come out as a sequential read gives them.
+@Suite struct ChunkedPatientsTests {
+  @Test(arguments: [2, 3, 7, 13])
+  func chunkedPatientsGiveWhatASequentialReadGives(chunks: Int) throws {
+    var rows: [String] = []
+    for k in 0..<40 {
+      switch k % 10 {
+      case 3: rows.append(Extracts.patient("P\(k - 2)"))  // a duplicate of a row 2 lines up
+      case 5: rows.append(Extracts.patient("P\(k)", birth: "not a date"))  // rejected; its id stays unknown
+      case 7: rows.append(Extracts.patient("P\(k % 7)"))  // a duplicate of a row in an earlier chunk
+      case 8: rows.append("P\(k),Ann,\"Lee\nSmith\",1950-01-02,F,555-0100,PR1,DR1,CM1,medicare,,0,,N,")
+      default: rows.append(Extracts.patient("P\(k)"))
+      }
+    }
+    rows.append(Extracts.patient("P15"))  // accepted after its first row was rejected
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(
+      in: folder, patients: rows, utilization: [Extracts.event("P25"), Extracts.event("P15"), Extracts.event("P1")])
+    let sequential = try Extracts.load(paths, options: IngestOptions(chunkCount: 1))
+    let chunked = try Extracts.load(paths, options: IngestOptions(blockSize: 7, chunkCount: chunks))
+    #expect(chunked.patients == sequential.patients)
+    #expect(chunked.rejects == sequential.rejects)
+    #expect(chunked.inputs == sequential.inputs)
+    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    // Rows 3, 13, 23, 33 and 7 (P0), 27 (P6), 37 (P2) repeat an accepted id; row 17's P3 is new (row 3 was P1).
+    let patientRejects = sequential.rejects.filter { $0.file == "patients.csv" }
+    #expect(patientRejects.filter { $0.category == .duplicatePatient }.count == 7)
+    #expect(patientRejects.map(\.line) == patientRejects.map(\.line).sorted())
+    // Row k starts on line k + 2, plus one for each two-line row (8, 18, 28, 38) before it.
+    #expect(
+      sequential.rejects.contains {
+        $0.file == "utilization.csv" && $0.reason == "patient_id 'P25' was rejected in patients.csv (line 29)"
+      })
+    #expect(sequential.patientPosition(of: "P15") != nil)
+    #expect(sequential.patients.first { $0.id == "P38" }?.line == 43)
+  }
+}
+
 /// Whether a file is cut at all: the parallel path must be taken when it is safe, and left when it is not.
 @Suite struct ChunkedReadPathTests {
   func chunksParsed(_ utilization: String, chunks: Int) throws -> Int {

@@ -8,8 +8,9 @@ protocol ChunkableRowParser: ExtractRowParser, Sendable {
   var rowCount: Int { get }
   /// Makes room for `rows` rows in all, so that appending the chunks copies each row once.
   mutating func reserveCapacity(_ rows: Int)
-  /// Appends the rows `next` accepted from the chunk that follows this parser's.
-  mutating func append(_ next: Self)
+  /// Appends the rows `next` accepted from the chunk that follows this parser's; `lineOffset` is the number of
+  /// lines before that chunk (the chunk's lines count from 1).
+  mutating func append(_ next: Self, lineOffset: Int)
 }
 
 extension ExtractFile {
@@ -85,7 +86,7 @@ extension ExtractFile {
     var rowsRead = 0
     var linesBefore = 0
     for k in chunks.indices {
-      parser.append(chunks[k].parser)
+      parser.append(chunks[k].parser, lineOffset: linesBefore)
       chunks[k].parser = makeParser(binding)
       rejects += chunks[k].rejects.map { var r = $0; r.line += linesBefore; return r }
       rowsRead += chunks[k].rowsRead

@@ -22,16 +22,18 @@ public enum ExtractLoader {
       throw IngestError.fileMissing(file: kind.fileName, path: paths[kind])
     }
 
-    let (patientParser, patientOutcome) = try timed(.patients, logger) {
-      try ExtractFile.read(
+    let ((patientParser, directory), patientOutcome) = try timed(.patients, logger) {
+      var (parser, outcome) = try ExtractFile.readChunked(
         .patients, path: paths.patients, mapping: options.mapping(for: .patients), blockSize: options.blockSize,
-        progress: options.progress
+        chunkCount: options.chunkCount, progress: options.progress
       ) { PatientRowParser(binding: $0) }
+      let (directory, duplicates) = parser.finish()
+      outcome.add(duplicates)
+      return ((parser, directory), outcome)
     }
     if patientOutcome.summary.rowsRead == 0 {
       throw IngestError.noDataRows(file: ExtractKind.patients.fileName, path: paths.patients)
     }
-    let directory = patientParser.directory
     let patientCount = patientParser.patients.count
 
     let utilizationSlot = ResultSlot<((GroupedRows<UtilizationEvent>, [EventTally]), ExtractFileOutcome)>()
@@ -116,6 +118,16 @@ extension DataQualityReport {
           unknownColumns: outcome.summary.unknownColumns)
       },
       rejectThreshold: rejectThreshold)
+  }
+}
+
+extension ExtractFileOutcome {
+  /// Adds rejects found after the rows were read (duplicate patients), keeping the list in line order.
+  mutating func add(_ more: [Reject]) {
+    guard !more.isEmpty else { return }
+    rejects = (rejects + more).sorted { $0.line < $1.line }
+    summary.rowsRejected = rejects.count
+    summary.rowsAccepted = summary.rowsRead - rejects.count
   }
 }
 

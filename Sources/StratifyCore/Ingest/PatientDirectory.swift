@@ -20,6 +20,14 @@ struct PatientDirectory: Sendable {
 
   init() {}
 
+  /// An empty directory with room for `capacity` patients.
+  init(capacity: Int) {
+    keys.reserveCapacity(capacity)
+    var size = 1024
+    while size < capacity * 2 { size *= 2 }
+    slots = Array(repeating: 0, count: size)
+  }
+
   /// A directory of `ids` at positions 0, 1, … (tests).
   init(ids: [String]) {
     for id in ids { _ = insert(id) }

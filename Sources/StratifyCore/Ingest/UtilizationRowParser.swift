@@ -71,7 +71,7 @@ struct UtilizationRowParser: ChunkableRowParser {
     owners.reserveCapacity(rows)
   }
 
-  mutating func append(_ next: UtilizationRowParser) {
+  mutating func append(_ next: UtilizationRowParser, lineOffset: Int) {
     events += next.events
     owners += next.owners
     if tallies.isEmpty {
