@@ -9,6 +9,19 @@ import Testing
 @Suite struct EventRetentionTests {
   static func day(_ iso: String) -> Day { Day(iso: iso)! }
 
+  @Test func aStoredUtilizationRowTakes16BytesAndKeepsItsTexts() {
+    #expect(MemoryLayout<UtilizationEvent>.stride == 16)
+    var event = UtilizationEvent(date: Self.day("2026-01-02"), type: .office)
+    #expect(event.providerID == nil && event.primaryDx == nil)
+    let copy = event
+    event.providerID = "DR1"
+    event.primaryDx = "I10"
+    #expect(event.providerID == "DR1" && event.primaryDx == "I10")
+    #expect(copy.providerID == nil)
+    #expect(event == UtilizationEvent(date: Self.day("2026-01-02"), type: .office, providerID: "DR1", primaryDx: "I10"))
+    #expect(event != copy)
+  }
+
   @Test func theOrdinalOfAnEventTypeIsItsPositionInAllCases() {
     for (k, type) in EventType.allCases.enumerated() { #expect(type.ordinal == k) }
   }

@@ -71,19 +71,49 @@ public struct PatientRecord: Sendable, Equatable {
 }
 
 /// One accepted row of `utilization.csv` (the patient is implied by the group it sits in).
+///
+/// 16 bytes: the optional texts share one reference, nil when neither is kept (they are kept only when the rule
+/// set reads them), so a stored row costs a date, a type and a null pointer.
 public struct UtilizationEvent: Sendable, Equatable {
   public var date: Day
   public var type: EventType
+  private var texts: Texts?
+
   /// Kept only when the rule set reads it (nil otherwise, and when empty in the file).
-  public var providerID: String?
+  public var providerID: String? {
+    get { texts?.providerID }
+    set { texts = Texts.make(newValue, primaryDx) }
+  }
+
   /// Normalized ICD-10-CM code; kept only when the rule set reads it.
-  public var primaryDx: String?
+  public var primaryDx: String? {
+    get { texts?.primaryDx }
+    set { texts = Texts.make(providerID, newValue) }
+  }
 
   public init(date: Day, type: EventType, providerID: String? = nil, primaryDx: String? = nil) {
     self.date = date
     self.type = type
-    self.providerID = providerID
-    self.primaryDx = primaryDx
+    texts = Texts.make(providerID, primaryDx)
+  }
+
+  public static func == (a: UtilizationEvent, b: UtilizationEvent) -> Bool {
+    a.date == b.date && a.type == b.type && a.providerID == b.providerID && a.primaryDx == b.primaryDx
+  }
+
+  /// The texts of one row, immutable (a change makes a new one).
+  private final class Texts: Sendable {
+    let providerID: String?
+    let primaryDx: String?
+
+    init(_ providerID: String?, _ primaryDx: String?) {
+      self.providerID = providerID
+      self.primaryDx = primaryDx
+    }
+
+    static func make(_ providerID: String?, _ primaryDx: String?) -> Texts? {
+      providerID == nil && primaryDx == nil ? nil : Texts(providerID, primaryDx)
+    }
   }
 }
 
