@@ -16,22 +16,33 @@ public struct ScoringEngine: Sendable {
   }
 
   /// Scores every patient, in patient order.
+  ///
+  /// Patients with the same contributions share one array of them (the contribution arrays are most of a score's
+  /// memory, and a rule set gives a few hundred distinct ones to a million patients).
   public func score(_ data: PatientData) -> [PatientScore] {
     let count = data.patients.count
     guard count > 0 else { return [] }
     let chunk = 4096
     let chunks = (count + chunk - 1) / chunk
-    var results = [PatientScore?](repeating: nil, count: count)
-    results.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let out = buffer
+    return [PatientScore](unsafeUninitializedCapacity: count) { buffer, initialized in
+      nonisolated(unsafe) let out = buffer.baseAddress!
       DispatchQueue.concurrentPerform(iterations: chunks) { c in
         let ctx = makeContext(data)
+        var shared: [[Contribution]: [Contribution]] = [:]
         for p in (c * chunk)..<min(count, (c + 1) * chunk) {
-          out[p] = scorePatient(p, ctx)
+          var score = scorePatient(p, ctx)
+          if !score.contributions.isEmpty {
+            if let same = shared[score.contributions] {
+              score.contributions = same
+            } else {
+              shared[score.contributions] = score.contributions
+            }
+          }
+          (out + p).initialize(to: score)
         }
       }
+      initialized = count
     }
-    return results.map { $0! }
   }
 
   func makeContext(_ data: PatientData) -> EvaluationContext {
