@@ -8,11 +8,14 @@ TEST_FLAGS := $(if $(CI),-Xswiftc -warnings-as-errors,)
 
 .PHONY: setup build run test lint clean bench
 
-## setup: install libcsv (Debian's libcsv-dev) when its header is missing.
+## setup: install libcsv (Debian's libcsv-dev) and OpenSSL's libcrypto (libssl-dev) when their headers are missing.
 setup:
-	@if [ ! -f /usr/include/csv.h ]; then \
-	  echo "installing libcsv-dev"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcsv-dev; \
+	@missing=""; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	[ -f /usr/include/openssl/evp.h ] || missing="$$missing libssl-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 ## build: release build of the stratify binary.

@@ -22,10 +22,17 @@ let package = Package(
       pkgConfig: nil,
       providers: [.apt(["libcsv-dev"])]
     ),
+    // The system OpenSSL 3 libcrypto, for the SHA-256 input fingerprint (SHA256.swift).
+    .systemLibrary(
+      name: "CLibCrypto",
+      pkgConfig: nil,
+      providers: [.apt(["libssl-dev"])]
+    ),
     .target(
       name: "StratifyCore",
       dependencies: [
         "CLibCSV",
+        "CLibCrypto",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Collections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),

@@ -60,6 +60,75 @@ import Testing
     }
   }
 
+  /// The FIPS 180-4 million-"a" message fed in odd-sized pieces (prime sizes, so the pieces never line up with the
+  /// 64-byte blocks) gives the reference digest, through both entry points.
+  @Test(arguments: [1, 3, 13, 61, 67, 997, 65_537])
+  func hashesAMillionAsFedInOddPieces(piece: Int) {
+    let message = [UInt8](repeating: 0x61, count: 1_000_000)
+    var fromSlices = SHA256()
+    var fromBuffers = SHA256()
+    message.withUnsafeBytes { bytes in
+      var start = 0
+      while start < message.count {
+        let end = min(start + piece, message.count)
+        fromSlices.update(message[start..<end])
+        fromBuffers.update(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        start = end
+      }
+    }
+    let digest = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+    #expect(fromSlices.finalize().hex == digest)
+    #expect(fromBuffers.finalize().hex == digest)
+  }
+
+  /// A copied hasher is independent of the original (the OpenSSL context is copied on write): both continue from
+  /// the state at the copy, and finishing one leaves the other untouched.
+  @Test func copiesAreIndependent() {
+    let head = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".prefix(20).utf8)
+    let tailA = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".dropFirst(20).utf8)
+    let tailB = Array("bc".utf8)
+    var original = SHA256()
+    original.update(head)
+    var copy = original
+    copy.update(tailA)
+    let unchanged = original
+    original.update(tailB)
+    #expect(copy.finalize().hex == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    #expect(original.finalize().hex == SHA256.hex(of: head + tailB))
+    var again = unchanged
+    #expect(again.finalize().hex == SHA256.hex(of: head))
+  }
+
+  /// `finalize()` starts a new, empty message.
+  @Test func finalizeStartsANewMessage() {
+    var hasher = SHA256()
+    hasher.update(Array("xyz".utf8))
+    _ = hasher.finalize()
+    #expect(hasher.finalize().hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    hasher.update(Array("abc".utf8))
+    #expect(hasher.finalize().hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+  }
+
+  /// Copies of one hasher finished on different threads agree (a shared context is only read, then duplicated).
+  @Test func copiesCanBeFinishedConcurrently() async {
+    var base = SHA256()
+    base.update([UInt8](repeating: 0x61, count: 500_000))
+    let shared = base
+    let digests = await withTaskGroup(of: String.self) { group in
+      for _ in 0..<8 {
+        group.addTask {
+          var hasher = shared
+          hasher.update([UInt8](repeating: 0x61, count: 500_000))
+          return hasher.finalize().hex
+        }
+      }
+      var all: [String] = []
+      for await digest in group { all.append(digest) }
+      return all
+    }
+    #expect(digests == Array(repeating: "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", count: 8))
+  }
+
   /// Lengths around the padding boundary (55/56 bytes leave room for the length or not) match reference digests.
   @Test(arguments: [
     (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
