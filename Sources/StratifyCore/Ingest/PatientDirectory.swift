@@ -44,15 +44,24 @@ struct PatientDirectory: Sendable {
 
   /// `insert(_:)` with the id's short key already made from its bytes (nil when it has none).
   mutating func insert(_ id: String, key: ShortPatientID?) -> Int32? {
-    if let existing = position(of: id, key: key) { return existing }
-    let position = Int32(keys.count)
-    keys.append(key)
-    if let key {
-      if keys.count * 2 > slots.count { grow() }
-      place(key, position)
-    } else {
-      otherIDs[id] = position
+    guard let key, otherIDs.isEmpty else {
+      // Rare: an id without a short key, or a directory that has some (equivalent ids may be kept apart).
+      if let existing = position(of: id, key: key) { return existing }
+      let position = Int32(keys.count)
+      keys.append(key)
+      if let key {
+        if keys.count * 2 > slots.count { grow() }
+        _ = insertShort(key, position)
+      } else {
+        otherIDs[id] = position
+      }
+      return nil
     }
+    // One probe sequence finds an equal key or the empty slot it goes in.
+    if (keys.count + 1) * 2 > slots.count { grow() }
+    let position = Int32(keys.count)
+    if let existing = insertShort(key, position) { return existing }
+    keys.append(key)
     return nil
   }
 
@@ -117,17 +126,29 @@ struct PatientDirectory: Sendable {
     }
   }
 
-  private mutating func place(_ key: ShortPatientID, _ position: Int32) {
-    let mask = slots.count - 1
-    var i = key.slot(mask: mask)
-    while slots[i] != 0 { i = (i + 1) & mask }
-    slots[i] = position + 1
+  /// Puts `key` at `position` unless an equal key is there already; returns that one's position.
+  private mutating func insertShort(_ key: ShortPatientID, _ position: Int32) -> Int32? {
+    let keys = self.keys
+    return slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = key.slot(mask: mask)
+      while slots[i] != 0 {
+        if keys[Int(slots[i]) - 1] == key { return slots[i] - 1 }
+        i = (i + 1) & mask
+      }
+      slots[i] = position + 1
+      return nil
+    }
   }
 
   private mutating func grow() {
     slots = Array(repeating: 0, count: slots.count * 2)
+    let mask = slots.count - 1
     for (position, key) in keys.enumerated() {
-      if let key { place(key, Int32(position)) }
+      guard let key else { continue }
+      var i = key.slot(mask: mask)
+      while slots[i] != 0 { i = (i + 1) & mask }
+      slots[i] = Int32(position) + 1
     }
   }
 }
