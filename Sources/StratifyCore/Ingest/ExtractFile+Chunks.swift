@@ -14,9 +14,15 @@ protocol ChunkableRowParser: ExtractRowParser, Sendable {
 }
 
 extension ExtractFile {
-  /// Reads `path` as `kind` like `read`, but with the data records cut into `chunkCount` byte ranges parsed
-  /// side by side, each by its own libcsv parser and row parser, and merged in file order: rows, rejects,
-  /// counts and line numbers are those of the sequential read.
+  /// The size of the byte ranges a large file is cut into: small enough that the rows of the ranges in flight
+  /// stay a small part of the file's rows, large enough that each parser has plenty to do.
+  static let chunkBytes = 16 << 20
+
+  /// Reads `path` as `kind` like `read`, but with the data records cut into byte ranges (`chunkCount` at least,
+  /// more for a file larger than `chunkCount × chunkBytes`) parsed side by side by `chunkCount` workers, each range
+  /// by its own libcsv parser and row parser, and merged in file order as they complete: rows, rejects, counts
+  /// and line numbers are those of the sequential read, and only the ranges in flight are held besides the merged
+  /// rows.
   ///
   /// Cuts are made after a `\n` and kept only when the parser of the range before ends there between records
   /// (outside any quote); when one does not, or anything goes wrong (an empty file, a bad header, an open quote
@@ -31,73 +37,83 @@ extension ExtractFile {
     }
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
     guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
-      let cuts = try? reader.splitCandidates(count: chunkCount), !cuts.isEmpty,
       let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil,
+      let cuts = try? reader.splitCandidates(count: max(chunkCount, total / chunkBytes)), !cuts.isEmpty,
       total > cuts.last!
     else { return try sequential() }
 
     let starts = [0] + cuts
     let ends = cuts + [total]
-    let results = ChunkResults<Parser>(count: starts.count + 1)
+    let results = ChunkResults<Parser>(count: starts.count)
     let counter = ProgressCounter()
-    // Each job on its own serial queue: those get a thread each, whereas concurrentPerform would run the hash
-    // after the chunks when the pool is only as wide as the cores.
+    // The workers and the hash each on their own serial queue: those get a thread each, whereas
+    // concurrentPerform would run the hash after the chunks when the pool is only as wide as the cores.
     let jobs = DispatchGroup()
-    for job in 0...starts.count {
+    DispatchQueue(label: "stratify.ingest.fingerprint").async(group: jobs) {
+      let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
+      results.setFingerprint(Result { try reader.fingerprint() })
+    }
+    for _ in 0..<min(chunkCount, starts.count) {
       DispatchQueue(label: "stratify.ingest.chunk").async(group: jobs) {
         // Each worker has its own reader: a reader is not shared across threads.
         let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
-        if job == starts.count {
-          results.setFingerprint(Result { try reader.fingerprint() })
-          return
-        }
         let report: ((Int) -> Void)? = progress.map { report in { report(kind.fileName, counter.add($0), total) } }
-        results.set(job, Result { () throws -> ChunkResult<Parser> in
-          var parser = makeParser(binding)
-          var rejects: [Reject] = []
-          var rowsRead = 0
-          var skipHeader = job == 0
-          let summary = try reader.readRange(
-            offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1, progress: report
-          ) { record in
-            if skipHeader {
-              skipHeader = false
-              return
+        while let job = results.nextJob() {
+          results.set(job, Result { () throws -> ChunkResult<Parser> in
+            var parser = makeParser(binding)
+            var rejects: [Reject] = []
+            var rowsRead = 0
+            var skipHeader = job == 0
+            let summary = try reader.readRange(
+              offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1,
+              progress: report
+            ) { record in
+              if skipHeader {
+                skipHeader = false
+                return
+              }
+              rowsRead += 1
+              if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
+                rejects.append(reject)
+              }
             }
-            rowsRead += 1
-            if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
-              rejects.append(reject)
-            }
-          }
-          return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
-        })
+            return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
+          })
+        }
       }
     }
-    jobs.wait()
-    guard var chunks = results.takeAll(), chunks.allSatisfy(\.summary.endsBetweenRecords),
-      let fingerprint = try? results.fingerprint?.get(), fingerprint.byteCount == total
-    else { return try sequential() }
 
-    // Into one parser sized for all rows, each chunk dropped once copied: the peak is the whole plus the chunks
-    // not merged yet, not the whole twice.
+    // Merged in file order as the ranges complete; the first range's rows per byte size the merged rows.
     var parser = makeParser(binding)
-    parser.reserveCapacity(chunks.reduce(0) { $0 + $1.parser.rowCount })
     var rejects: [Reject] = []
     var rowsRead = 0
     var linesBefore = 0
-    for k in chunks.indices {
-      parser.append(chunks[k].parser, lineOffset: linesBefore)
-      chunks[k].parser = makeParser(binding)
-      rejects += chunks[k].rejects.map { var r = $0; r.line += linesBefore; return r }
-      rowsRead += chunks[k].rowsRead
-      linesBefore += chunks[k].summary.newlineCount
+    var complete = true
+    for k in starts.indices {
+      guard case .success(let chunk) = results.take(k), chunk.summary.endsBetweenRecords else {
+        complete = false
+        break
+      }
+      if k == 0 {
+        let perByte = Double(chunk.parser.rowCount) / Double(max(ends[0] - starts[0], 1))
+        parser.reserveCapacity(Int(perByte * Double(total) * 1.02) + 16)
+      }
+      parser.append(chunk.parser, lineOffset: linesBefore)
+      rejects += chunk.rejects.map { var r = $0; r.line += linesBefore; return r }
+      rowsRead += chunk.rowsRead
+      linesBefore += chunk.summary.newlineCount
+    }
+    if !complete { results.cancel() }
+    jobs.wait()
+    guard complete, let fingerprint = try? results.fingerprint?.get(), fingerprint.byteCount == total else {
+      return try sequential()
     }
     let outcome = ExtractFileOutcome(
       summary: InputFileSummary(
         kind: kind, file: kind.fileName, path: path, byteCount: fingerprint.byteCount, sha256: fingerprint.sha256,
         rowsRead: rowsRead, rowsAccepted: rowsRead - rejects.count, rowsRejected: rejects.count,
         unknownColumns: binding.unknownColumns),
-      rejects: rejects, chunksParsed: chunks.count)
+      rejects: rejects, chunksParsed: starts.count)
     return (parser, outcome)
   }
 
@@ -126,30 +142,53 @@ private struct ChunkResult<Parser> {
   var summary: CSVReader.RangeSummary
 }
 
-/// Collects the chunk workers' results; the lock makes the hand-over safe under strict concurrency.
+/// Hands out the ranges to the workers in file order and their results to the merging thread, one at a time; the
+/// lock and condition make the hand-over safe under strict concurrency.
 private final class ChunkResults<Parser>: @unchecked Sendable {
-  private let lock = NSLock()
+  private let condition = NSCondition()
   private var chunks: [Result<ChunkResult<Parser>, Error>?]
+  private var nextIndex = 0
+  private var cancelled = false
   private(set) var fingerprint: Result<(byteCount: Int, sha256: String), Error>?
 
-  init(count: Int) { chunks = Array(repeating: nil, count: count - 1) }
+  init(count: Int) { chunks = Array(repeating: nil, count: count) }
+
+  /// The next range to parse; nil when all are handed out or the merge gave up.
+  func nextJob() -> Int? {
+    condition.lock()
+    defer { condition.unlock() }
+    guard !cancelled, nextIndex < chunks.count else { return nil }
+    nextIndex += 1
+    return nextIndex - 1
+  }
 
   func set(_ index: Int, _ result: Result<ChunkResult<Parser>, Error>) {
-    lock.withLock { chunks[index] = result }
+    condition.lock()
+    chunks[index] = result
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Waits for range `index`'s result and hands it over (it is no longer held here).
+  func take(_ index: Int) -> Result<ChunkResult<Parser>, Error> {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks[index] == nil { condition.wait() }
+    defer { chunks[index] = nil }
+    return chunks[index]!
+  }
+
+  /// No more ranges are handed out (the ones being parsed finish and are dropped).
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    condition.unlock()
   }
 
   func setFingerprint(_ result: Result<(byteCount: Int, sha256: String), Error>) {
-    lock.withLock { fingerprint = result }
-  }
-
-  /// Every chunk's result in file order, or nil when any failed; the results are no longer held here.
-  func takeAll() -> [ChunkResult<Parser>]? {
-    lock.withLock {
-      defer { chunks = [] }
-      var out: [ChunkResult<Parser>] = []
-      for case .success(let chunk)? in chunks { out.append(chunk) }
-      return out.count == chunks.count ? out : nil
-    }
+    condition.lock()
+    fingerprint = result
+    condition.unlock()
   }
 }
 
