@@ -46,49 +46,88 @@ public enum WorklistWriter {
     return safe.isEmpty || safe.hasPrefix(".") ? "_" + safe : safe
   }
 
-  /// Renders worklist.html.
+  /// Renders worklist.html. The rows go through `WorklistRowTemplate` when the template allows it (the shipped one
+  /// does), the page frame through Mustache; otherwise the whole page through Mustache. Same bytes either way.
   public static func writeHTML(
     _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, to path: String
   ) throws {
-    let template = try Templates.load("worklist", from: templates)
-    var order: [String] = []
-    var byList: [String: [WorklistItem]] = [:]
-    for item in items {
-      if byList[item.list] == nil { order.append(item.list) }
-      byList[item.list, default: []].append(item)
+    try OutputFile.write(
+      renderHTML(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: true), to: path)
+  }
+
+  /// The text of worklist.html; `fastRows: false` renders every row with Mustache (the reference for tests).
+  static func renderHTML(
+    _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, fastRows: Bool
+  ) throws -> String {
+    let (source, sourcePath) = try Templates.source("worklist", from: templates)
+    var template = try Templates.parse(source, path: sourcePath)
+    var rows: WorklistRowTemplate?
+    if fastRows, let split = WorklistRowTemplate.split(source),
+      let frame = try? Templates.parse(split.frame, path: sourcePath)
+    {
+      template = frame
+      rows = split.rows
     }
+    var order: [String] = []
+    var byList: [String: [Int]] = [:]
+    for (i, item) in items.enumerated() {
+      if byList[item.list] == nil { order.append(item.list) }
+      byList[item.list, default: []].append(i)
+    }
+    var buffer: [UInt8] = []
     let lists: [[String: Any]] = order.map { list in
-      let listItems = byList[list]!
-      let first = listItems[0]
+      let listItems = byList[list]!.lazy.map { items[$0] }
+      let first = items[byList[list]![0]]
       let title =
         first.caseManagerID.isEmpty ? "Unassigned patients — practice \(first.practiceID)" : "Case manager \(list)"
-      return [
-        "title": title, "anchor": "list-" + fileName(list), "count": listItems.count,
-        "patients": Set(listItems.map(\.patientID)).count, "overdue": listItems.filter(\.isOverdue).count,
-        "new": listItems.filter { $0.status == .new }.count,
-        "overCapacity": listItems.filter(\.overCapacity).count > 0 ? listItems.filter(\.overCapacity).count : false,
-        "items": listItems.map(row),
+      var patients = Set<String>()
+      var overdue = 0
+      var new = 0
+      var overCapacity = 0
+      for item in listItems {
+        patients.insert(item.patientID)
+        if item.isOverdue { overdue += 1 }
+        if item.status == .new { new += 1 }
+        if item.overCapacity { overCapacity += 1 }
+      }
+      var values: [String: Any] = [
+        "title": title, "anchor": "list-" + fileName(list), "count": listItems.count, "patients": patients.count,
+        "overdue": overdue, "new": new, "overCapacity": overCapacity > 0 ? overCapacity : false,
       ]
+      if let rows {
+        buffer.removeAll(keepingCapacity: true)
+        rows.render(listItems, into: &buffer)
+        values[WorklistRowTemplate.rowsKey] = String(decoding: buffer, as: UTF8.self)
+      } else {
+        values["items"] = byList[list]!.map { row(items[$0]) }
+      }
+      return values
     }
+    var patients = Set<String>()
+    for item in items { patients.insert(item.patientID) }
     let context: [String: Any] = [
-      "asOf": asOf.description, "itemCount": items.count, "patientCount": Set(items.map(\.patientID)).count,
-      "listCount": order.count, "overdueCount": items.filter(\.isOverdue).count, "ruleSet": ruleSet.name,
+      "asOf": asOf.description, "itemCount": items.count, "patientCount": patients.count,
+      "listCount": order.count, "overdueCount": items.lazy.filter(\.isOverdue).count, "ruleSet": ruleSet.name,
       "ruleSetVersion": ruleSet.version, "ruleSetSHA": String(ruleSet.sha256.prefix(12)),
       "version": StratifyVersion.current, "lists": lists,
     ]
-    try OutputFile.write(template.render(context), to: path)
+    return template.render(context)
+  }
+
+  /// "3 days overdue", "due today", "in 5 days".
+  static func dueText(_ daysUntilDue: Int) -> String {
+    switch daysUntilDue {
+    case ..<(-1): return "\(-daysUntilDue) days overdue"
+    case -1: return "1 day overdue"
+    case 0: return "due today"
+    case 1: return "due tomorrow"
+    default: return "in \(daysUntilDue) days"
+    }
   }
 
   static func row(_ item: WorklistItem) -> [String: Any] {
     let name = [item.firstName, item.lastName].filter { !$0.isEmpty }.joined(separator: " ")
-    let dueText: String
-    switch item.daysUntilDue {
-    case ..<(-1): dueText = "\(-item.daysUntilDue) days overdue"
-    case -1: dueText = "1 day overdue"
-    case 0: dueText = "due today"
-    case 1: dueText = "due tomorrow"
-    default: dueText = "in \(item.daysUntilDue) days"
-    }
+    let dueText = Self.dueText(item.daysUntilDue)
     return [
       "due": item.due.description, "dueText": dueText, "overdue": item.isOverdue,
       "name": name.isEmpty ? "(no name)" : name, "patientID": item.patientID,
