@@ -18,13 +18,14 @@ public struct WorklistBuilder: Sendable {
     let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     var items: [WorklistItem] = []
     for s in scores {
-      guard let score = s.score else { continue }
+      // Most patients have no open action: skip them before reading their record or ranking their reasons.
+      guard let score = s.score, s.actions.contains(where: { !$0.closed }) else { continue }
       let p = patients[s.patient]
       let tierRank = rank[s.tier] ?? ruleSet.tiers.count
       let reasons = s.topReasons(3)
       let caseManager = p.caseManagerID ?? ""
       let list = caseManager.isEmpty ? Self.unassignedList(practice: p.practiceID) : caseManager
-      for action in s.openActions {
+      for action in s.actions where !action.closed {
         let before = previous.open[PreviousWorklist.key(patient: p.id, action: action.actionID)]
         let status: WorklistItem.Status
         switch before {
@@ -43,7 +44,9 @@ public struct WorklistBuilder: Sendable {
             openedOn: openedOn, daysOnList: max(0, asOf - openedOn), overCapacity: false))
       }
     }
-    items.sort(by: Self.precedes)
+    // Sort positions, not the items (large values): same comparator, same stable order.
+    let order = items.indices.sorted { Self.precedes(items[$0], items[$1]) }
+    items = order.map { items[$0] }
     flagCapacity(&items)
     return items
   }
