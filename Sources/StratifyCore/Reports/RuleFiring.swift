@@ -13,43 +13,11 @@ public struct RuleFiring: Codable, Equatable, Sendable {
     case label, patients, share
   }
 
-  /// The `limit` rules that fired for the most of `scores`, most patients first, ties in rule order; rules that
-  /// fired for nobody are left out.
-  static func top(_ limit: Int, scores: some Sequence<PatientScore>, population: Int, ruleSet: RuleSet)
-    -> [RuleFiring]
-  {
-    // Tallies by slot rather than by hashing the rule id of every contribution of every patient: contributions
-    // come in the same rule order for nearly every patient, so the slot used at the same position last time is
-    // checked first (one string comparison), and only a miss hashes.
-    var ids: [String] = []
-    var tallies: [Int] = []
-    var slotOf: [String: Int] = [:]
-    var slotAtPosition: [Int] = []
-    for score in scores {
-      for (position, contribution) in score.contributions.enumerated() where contribution.points != 0 {
-        let slot: Int
-        if position < slotAtPosition.count, slotAtPosition[position] >= 0,
-          ids[slotAtPosition[position]] == contribution.ruleID
-        {
-          slot = slotAtPosition[position]
-        } else {
-          if let known = slotOf[contribution.ruleID] {
-            slot = known
-          } else {
-            slot = ids.count
-            ids.append(contribution.ruleID)
-            tallies.append(0)
-            slotOf[contribution.ruleID] = slot
-          }
-          while slotAtPosition.count <= position { slotAtPosition.append(-1) }
-          slotAtPosition[position] = slot
-        }
-        tallies[slot] += 1
-      }
-    }
-    let counts = Dictionary(uniqueKeysWithValues: zip(ids, tallies))
-    return ruleSet.rules.enumerated()
-      .compactMap { offset, rule in counts[rule.id].map { (offset, rule, $0) } }
+  /// The `limit` rules that fired for the most patients, most patients first, ties in rule order; rules that fired
+  /// for nobody are left out. `counts` holds the patients by rule position in `ruleSet.rules`.
+  static func top(_ limit: Int, counts: [Int], population: Int, ruleSet: RuleSet) -> [RuleFiring] {
+    ruleSet.rules.enumerated()
+      .compactMap { offset, rule in counts[offset] > 0 ? (offset, rule, counts[offset]) : nil }
       .sorted { ($0.2, -$0.0) > ($1.2, -$1.0) }
       .prefix(limit)
       .map {

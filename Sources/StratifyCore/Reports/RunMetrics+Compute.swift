@@ -1,30 +1,29 @@
+import Foundation
+
 extension RunMetrics {
   /// How many rules `top_rules` lists.
   public static let topRuleCount = 10
 
-  /// Computes every figure of the night. Linear in patients and rows; practices are computed from one grouping.
+  /// Computes every figure of the night. Linear in patients and rows: one pass over the patients (in chunks, on
+  /// every core) tallies each practice, the whole population is the sum of its practices.
   public init(_ input: MetricsInput) {
     let ruleSet = input.ruleSet
     let order = Self.tierOrder(ruleSet)
     let windowCounts = input.eventTallies ?? TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
-    let everyone = PopulationMetrics(
-      input, patients: Array(input.scores.indices), items: input.items, tierOrder: order, isPractice: false,
-      windowCounts: windowCounts)
+    let byPractice = PopulationTally.byPractice(input)
     let itemsByPractice = Dictionary(grouping: input.items, by: \.practiceID)
-    var byPractice: [String: [Int]] = [:]
-    for (k, score) in input.scores.enumerated() {
-      byPractice[input.data.patients[score.patient].practiceID, default: []].append(k)
-    }
+    var whole = PopulationTally(ruleCount: ruleSet.rules.count)
+    for practice in byPractice.keys.sorted() { whole.merge(byPractice[practice]!, keepMembers: false) }
+    let everyone = PopulationMetrics(
+      input, tally: whole, members: input.scores.indices, items: input.items, tierOrder: order, isPractice: false,
+      windowCounts: windowCounts)
     practices = byPractice.keys.sorted().map { practice in
-      let members = byPractice[practice]!
+      let tally = byPractice[practice]!
       return PracticeMetrics(
-        practiceID: practice,
-        patientsWithoutCaseManager: members.filter {
-          (input.data.patients[input.scores[$0].patient].caseManagerID ?? "").isEmpty
-        }.count,
+        practiceID: practice, patientsWithoutCaseManager: tally.withoutCaseManager,
         figures: PopulationMetrics(
-          input, patients: members, items: itemsByPractice[practice] ?? [], tierOrder: order, isPractice: true,
-          windowCounts: windowCounts))
+          input, tally: tally, members: tally.members, items: itemsByPractice[practice] ?? [], tierOrder: order,
+          isPractice: true, windowCounts: windowCounts))
     }
 
     schemaVersion = Self.currentSchemaVersion
@@ -78,29 +77,135 @@ extension RunMetrics {
 }
 
 extension PopulationMetrics {
-  /// The figures of the patients at `patients` (indices into `input.scores`), whose open items are `items`.
-  /// `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
+  /// The figures of the patients at `members` (indices into `input.scores`) tallied in `tally`, whose open items are
+  /// `items`. `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
   init(
-    _ input: MetricsInput, patients members: [Int], items: [WorklistItem], tierOrder: [String], isPractice: Bool,
-    windowCounts: [EventTally]
+    _ input: MetricsInput, tally: PopulationTally, members: some Collection<Int>, items: [WorklistItem],
+    tierOrder: [String], isPractice: Bool, windowCounts: [EventTally]
   ) {
-    let records = input.data.patients
-    let scores = members.map { input.scores[$0] }
-    patients = scores.count
+    let scores = input.scores
+    patients = members.count
     var tiers = Dictionary(uniqueKeysWithValues: tierOrder.map { ($0, 0) })
-    for score in scores { tiers[score.tier, default: 0] += 1 }
+    for (tier, n) in tally.movement.patientsByTier { tiers[tier, default: 0] += n }
     self.tiers = tiers
-    tierChanges = TierMovement(
-      current: scores.map { (records[$0.patient].id, $0.tier) }, previous: input.previousTiers,
-      rank: RunMetrics.rank(input.ruleSet), countDeparted: !isPractice)
+    tierChanges = TierMovement(tally.movement, previous: input.previousTiers, countDeparted: !isPractice)
     transitionsOfCare = TransitionsOfCare(
-      data: input.data, patients: scores.map(\.patient), asOf: input.asOf, calendar: input.calendar)
+      data: input.data, patients: members.lazy.map { scores[$0].patient }, asOf: input.asOf,
+      calendar: input.calendar)
     utilizationByTier = TierUtilization.byTier(
-      windowCounts: windowCounts, patients: scores.map { ($0.patient, $0.tier) }, tierOrder: tierOrder)
-    let caseManagers = Set(scores.compactMap { records[$0.patient].caseManagerID }.filter { !$0.isEmpty })
+      windowCounts: windowCounts,
+      patients: members.lazy.map { k -> (index: Int, tier: String) in (scores[k].patient, scores[k].tier) },
+      tierOrder: tierOrder)
     worklist = WorklistLoad(
-      items: items,
-      caseManagers: caseManagers, tiers: tierOrder, capacity: input.capacity)
-    topRules = RuleFiring.top(RunMetrics.topRuleCount, scores: scores, population: scores.count, ruleSet: input.ruleSet)
+      items: items, caseManagers: tally.caseManagers, tiers: tierOrder, capacity: input.capacity)
+    topRules = RuleFiring.top(
+      RunMetrics.topRuleCount, counts: tally.rules, population: patients, ruleSet: input.ruleSet)
+  }
+}
+
+/// What the figures of one population need from a pass over its patients, mergeable: chunks of patients are
+/// tallied on several threads and merged in patient order; the whole population is the sum of its practices.
+struct PopulationTally: Sendable {
+  /// Indices into `MetricsInput.scores`, in order.
+  var members: [Int] = []
+  var withoutCaseManager = 0
+  var caseManagers = Set<String>()
+  var movement = TierMovement.Tally()
+  /// Patients with a non-zero contribution, by rule position in the rule set.
+  var rules: [Int]
+
+  init(ruleCount: Int) { rules = [Int](repeating: 0, count: ruleCount) }
+
+  mutating func merge(_ o: PopulationTally, keepMembers: Bool = true) {
+    if keepMembers { members.append(contentsOf: o.members) }
+    withoutCaseManager += o.withoutCaseManager
+    caseManagers.formUnion(o.caseManagers)
+    movement.merge(o.movement)
+    for i in rules.indices { rules[i] += o.rules[i] }
+  }
+
+  /// Every practice's tally, keyed by practice_id.
+  static func byPractice(_ input: MetricsInput) -> [String: PopulationTally] {
+    let count = input.scores.count
+    let chunk = 65536
+    let chunks = (count + chunk - 1) / chunk
+    var results = [[String: PopulationTally]](repeating: [:], count: chunks)
+    results.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        out[c] = tally(input, (c * chunk)..<min(count, (c + 1) * chunk))
+      }
+    }
+    var merged: [String: PopulationTally] = [:]
+    for part in results {
+      for (practice, tally) in part {
+        if merged[practice] == nil {
+          merged[practice] = tally
+        } else {
+          merged[practice]!.merge(tally)
+        }
+      }
+    }
+    return merged
+  }
+
+  /// The tallies of the patients at `range` of `input.scores`, by practice.
+  static func tally(_ input: MetricsInput, _ range: Range<Int>) -> [String: PopulationTally] {
+    let ruleSet = input.ruleSet
+    let ruleIDs = ruleSet.rules.map(\.id)
+    let ruleIndex = Dictionary(ruleIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    let rank = RunMetrics.rank(ruleSet)
+    let previous = input.previousTiers
+    var practices: [String] = []
+    var tallies: [PopulationTally] = []
+    var slotOf: [String: Int] = [:]
+    var lastPractice: String?
+    var slot = 0
+    input.data.patients.withUnsafeBufferPointer { records in
+      for k in range {
+        let score = input.scores[k]
+        let practice = records[score.patient].practiceID
+        if practice != lastPractice {
+          if let known = slotOf[practice] {
+            slot = known
+          } else {
+            slot = practices.count
+            practices.append(practice)
+            tallies.append(PopulationTally(ruleCount: ruleIDs.count))
+            slotOf[practice] = slot
+          }
+          lastPractice = practice
+        }
+        tallies[slot].add(
+          k, score, caseManager: records[score.patient].caseManagerID, patientID: records[score.patient].id,
+          previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
+      }
+    }
+    return Dictionary(uniqueKeysWithValues: zip(practices, tallies))
+  }
+
+  mutating func add(
+    _ k: Int, _ score: PatientScore, caseManager: String?, patientID: String, previous: [String: String],
+    rank: (String) -> Int?, ruleIDs: [String], ruleIndex: [String: Int]
+  ) {
+    members.append(k)
+    if let caseManager, !caseManager.isEmpty {
+      caseManagers.insert(caseManager)
+    } else {
+      withoutCaseManager += 1
+    }
+    movement.add(patientID: patientID, tier: score.tier, previous: previous, rank: rank)
+    // Contributions come in rule order: look for each from the rule after the previous one, by comparison.
+    var next = 0
+    for contribution in score.contributions where contribution.points != 0 {
+      var r = next
+      while r < ruleIDs.count, ruleIDs[r] != contribution.ruleID { r += 1 }
+      if r == ruleIDs.count {
+        guard let known = ruleIndex[contribution.ruleID] else { continue }
+        r = known
+      }
+      rules[r] += 1
+      next = r + 1
+    }
   }
 }

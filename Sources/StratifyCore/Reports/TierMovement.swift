@@ -24,31 +24,85 @@ public struct TierMovement: Codable, Equatable, Sendable {
 
   /// Compares `current` (patient_id, tier) with the previous run's tiers. `rank` gives a ranked tier's position
   /// (0 = most intensive) and nil for an unranked one. `countDeparted` is false when `current` is one practice.
+  /// Patient ids are unique in `current` (ingest rejects duplicates).
   public init(
-    current: [(patientID: String, tier: String)], previous: [String: String], rank: (String) -> Int?,
+    current: some Sequence<(patientID: String, tier: String)>, previous: [String: String], rank: (String) -> Int?,
     countDeparted: Bool = true
   ) {
-    compared = 0
-    unchanged = 0
-    escalated = 0
-    deEscalated = 0
-    other = 0
-    newPatients = 0
+    var tally = Tally()
+    for (id, tier) in current { tally.add(patientID: id, tier: tier, previous: previous, rank: rank) }
+    self.init(tally, previous: previous, countDeparted: countDeparted)
+  }
+
+  /// The figures from a tally of every patient of the population. Departed patients (previous ids not among the
+  /// compared ones) are counted by difference: the previous run's patients minus those compared, per tier.
+  init(_ tally: Tally, previous: [String: String], countDeparted: Bool) {
+    compared = tally.compared
+    unchanged = tally.unchanged
+    escalated = tally.escalated
+    deEscalated = tally.deEscalated
+    other = tally.other
+    newPatients = tally.newPatients
     matrix = [:]
+    for (from, row) in zip(tally.previousTiers, tally.matrix) {
+      var cells: [String: Int] = [:]
+      for (to, n) in zip(tally.tiers, row) where n > 0 { cells[to, default: 0] += n }
+      if !cells.isEmpty { matrix[from, default: [:]].merge(cells, uniquingKeysWith: +) }
+    }
     newByTier = [:]
+    for (tier, n) in zip(tally.tiers, tally.newByTier) where n > 0 { newByTier[tier, default: 0] += n }
     departedByTier = [:]
-    // Only ids that the previous run had can change the departed count, and only when it is counted: the set stays
-    // empty (no hashing per patient) for a practice's figures and for a run without history.
-    var seen = Set<String>()
-    for (id, tier) in current {
-      guard let before = previous.isEmpty ? nil : previous[id] else {
-        newPatients += 1
-        newByTier[tier, default: 0] += 1
-        continue
+    if countDeparted {
+      // The previous run's patients per tier (a handful of tier names: found by comparison, not hashed).
+      var names: [String] = []
+      var counts: [Int] = []
+      for tier in previous.values {
+        if let i = names.firstIndex(of: tier) {
+          counts[i] += 1
+        } else {
+          names.append(tier)
+          counts.append(1)
+        }
       }
-      if countDeparted { seen.insert(id) }
+      for (tier, n) in zip(names, counts) {
+        let departed = n - (matrix[tier]?.values.reduce(0, +) ?? 0)
+        if departed > 0 { departedByTier[tier, default: 0] += departed }
+      }
+      departedPatients = previous.count - compared
+    } else {
+      departedPatients = nil
+    }
+  }
+
+  /// The counts behind a `TierMovement`, gathered patient by patient and mergeable, so that a population can be
+  /// tallied in chunks on several threads and practices added up into the whole. Tiers are kept by slot (a handful
+  /// of names, found by comparison) rather than hashed per patient.
+  struct Tally {
+    var compared = 0
+    var unchanged = 0
+    var escalated = 0
+    var deEscalated = 0
+    var other = 0
+    var newPatients = 0
+    /// This run's tiers by slot.
+    var tiers: [String] = []
+    /// Previous tiers by slot.
+    var previousTiers: [String] = []
+    /// [previous slot][tier slot] → compared patients.
+    var matrix: [[Int]] = []
+    /// [tier slot] → new patients.
+    var newByTier: [Int] = []
+
+    mutating func add(patientID: String, tier: String, previous: [String: String], rank: (String) -> Int?) {
+      let to = slot(tier)
+      guard let before = previous.isEmpty ? nil : previous[patientID] else {
+        newPatients += 1
+        newByTier[to] += 1
+        return
+      }
       compared += 1
-      matrix[before, default: [:]][tier, default: 0] += 1
+      let from = previousSlot(before)
+      matrix[from][to] += 1
       if before == tier {
         unchanged += 1
       } else if let from = rank(before), let to = rank(tier) {
@@ -57,15 +111,45 @@ public struct TierMovement: Codable, Equatable, Sendable {
         other += 1
       }
     }
-    if countDeparted {
-      var departed = 0
-      for (id, tier) in previous where !seen.contains(id) {
-        departed += 1
-        departedByTier[tier, default: 0] += 1
+
+    /// Patients per tier (new and compared), tiers in slot order.
+    var patientsByTier: [(tier: String, patients: Int)] {
+      tiers.indices.map { t in (tiers[t], newByTier[t] + matrix.reduce(0) { $0 + $1[t] }) }
+    }
+
+    mutating func slot(_ tier: String) -> Int {
+      if let i = tiers.firstIndex(of: tier) { return i }
+      tiers.append(tier)
+      newByTier.append(0)
+      for i in matrix.indices { matrix[i].append(0) }
+      return tiers.count - 1
+    }
+
+    mutating func previousSlot(_ tier: String) -> Int {
+      if let i = previousTiers.firstIndex(of: tier) { return i }
+      previousTiers.append(tier)
+      matrix.append([Int](repeating: 0, count: tiers.count))
+      return previousTiers.count - 1
+    }
+
+    mutating func merge(_ o: Tally) {
+      compared += o.compared
+      unchanged += o.unchanged
+      escalated += o.escalated
+      deEscalated += o.deEscalated
+      other += o.other
+      newPatients += o.newPatients
+      for (t, n) in zip(o.tiers, o.newByTier) {
+        let to = slot(t)
+        newByTier[to] += n
       }
-      departedPatients = departed
-    } else {
-      departedPatients = nil
+      for (from, row) in zip(o.previousTiers, o.matrix) {
+        let f = previousSlot(from)
+        for (t, n) in zip(o.tiers, row) {
+          let to = slot(t)
+          matrix[f][to] += n
+        }
+      }
     }
   }
 }
