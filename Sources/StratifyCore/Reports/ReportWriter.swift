@@ -30,12 +30,13 @@ public enum ReportWriter {
       }
       for p in metrics.practices {
         let practicePage = page(metrics, figures: p.figures, history: history, labels: labels, practice: p.practiceID)
-        try OutputFile.write(template.render(practicePage), to: folder + "/" + fileName(practice: p.practiceID))
+        try OutputFile.write(
+          template.render(practicePage), to: folder + "/" + fileName(practice: p.practiceID), sync: false)
       }
     }
     context["hasPractices"] = !metrics.practices.isEmpty
     context["hasPracticeFiles"] = settings.perPractice == .files && !metrics.practices.isEmpty
-    try OutputFile.write(template.render(context), to: folder + "/report.html")
+    try OutputFile.write(template.render(context), to: folder + "/report.html", sync: false)
   }
 
   /// `report-<practice_id>.html`, with the practice id made safe as a file name.

@@ -5,8 +5,8 @@ public enum RunReports {
     _ metrics: RunMetrics, history: [RunRecord], ruleSet: RuleSet, settings: ReportSettings, templates: String?,
     to folder: String
   ) throws {
-    try OutputFile.write(metrics.json, to: folder + "/metrics.json")
-    try OutputFile.write(metrics.prometheus.text, to: folder + "/metrics.prom")
+    try OutputFile.write(metrics.json, to: folder + "/metrics.json", sync: false)
+    try OutputFile.write(metrics.prometheus.text, to: folder + "/metrics.prom", sync: false)
     try ReportWriter.write(
       metrics, history: history, ruleSet: ruleSet, settings: settings, templates: templates, folder: folder)
   }

@@ -13,8 +13,8 @@ public enum ScoresWriter {
   public static func write(
     _ scores: [PatientScore], patients: [PatientRecord], ruleSet: RuleSet, to path: String
   ) throws {
-    let writer = try CSVWriter(path: path, permissions: OutputFolder.filePermissions, protectFormulas: true)
-    try writer.writeRow(header)
+    let file = try OutputFile.CSV(path: path)
+    try file.writeRow(header)
     let order = idOrder(scores, patients: patients)
     let ruleSetColumns = [ruleSet.name, ruleSet.version, ruleSet.sha256].map { Array($0.utf8) }
     var tierBytes: [String: [UInt8]] = [:]
@@ -24,6 +24,7 @@ public enum ScoresWriter {
     scratch.reserveCapacity(256)
     for k in 0..<scores.count {
       let s = scores[order.map { $0[k] } ?? k]
+      let writer = file.encoder
       var id = patients[s.patient].id
       id.withUTF8 { writer.writeField(utf8: $0) }
       scratch.removeAll(keepingCapacity: true)
@@ -44,9 +45,9 @@ public enum ScoresWriter {
       }
       scratch.withUnsafeBufferPointer { writer.writeField(utf8: $0) }
       for column in ruleSetColumns { column.withUnsafeBufferPointer { writer.writeField(utf8: $0) } }
-      try writer.endRow()
+      try file.endRow()
     }
-    try writer.close()
+    try file.close()
   }
 
   /// The positions of `scores` in patient_id order (byte order of the UTF-8 ids, as `String`'s `<` would not be);

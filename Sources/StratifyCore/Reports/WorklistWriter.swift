@@ -11,7 +11,7 @@ public enum WorklistWriter {
   ]
 
   public static func writeCSV(_ items: [WorklistItem], to path: String) throws {
-    let writer = try CSVWriter(path: path, permissions: OutputFolder.filePermissions, protectFormulas: true)
+    let writer = try OutputFile.CSV(path: path)
     try writer.writeRow(header)
     for item in items {
       let reasons = item.reasons + Array(repeating: "", count: max(0, 3 - item.reasons.count))
@@ -52,7 +52,7 @@ public enum WorklistWriter {
     _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, to path: String
   ) throws {
     try OutputFile.write(
-      renderHTML(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: true), to: path)
+      renderHTML(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: true), to: path, sync: false)
   }
 
   /// The text of worklist.html; `fastRows: false` renders every row with Mustache (the reference for tests).
