@@ -25,6 +25,36 @@ extension NightlyRun {
     return (metrics, recent)
   }
 
+  /// Writes the run's files into the staging folder. The files are independent: scores.csv (the big one) is written
+  /// on one thread while the worklists, rejects and reports are written on another; every job runs, and the first
+  /// error in the order above (scores, worklists, rejects, reports) is thrown.
+  static func writeStaging(
+    _ staging: String, settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData,
+    scores: [PatientScore], items: [WorklistItem], metrics: RunMetrics, recentRuns: [RunRecord]
+  ) throws {
+    let lanes: [@Sendable () throws -> Void] = [
+      { try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv") },
+      {
+        try WorklistWriter.writeCSV(items, to: staging + "/worklist.csv")
+        try WorklistWriter.writeListFiles(items, folder: staging + "/worklists")
+        try WorklistWriter.writeHTML(
+          items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
+        try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
+        try RunReports.write(
+          metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
+          to: staging)
+      },
+    ]
+    var errors = [(any Error)?](repeating: nil, count: lanes.count)
+    errors.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
+        do { try lanes[lane]() } catch { out[lane] = error }
+      }
+    }
+    if let error = errors.compactMap({ $0 }).first { throw error }
+  }
+
   /// After a published run: the stable Prometheus file gets the run's figures, its finish time and duration. The run
   /// is published by then, so a failure here is logged, not thrown (the stale timestamp makes monitoring alert).
   static func publishMetricsTextfile(_ metrics: RunMetrics, settings: RunSettings, startedAt: Date, logger: Logger) {

@@ -121,15 +121,9 @@ public enum NightlyRun {
     let staging = try folder.makeStaging(settings.asOf)
     var outputs: [String] = []
     do {
-      try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv")
-      try WorklistWriter.writeCSV(items, to: staging + "/worklist.csv")
-      try WorklistWriter.writeListFiles(items, folder: staging + "/worklists")
-      try WorklistWriter.writeHTML(
-        items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
-      try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
-      try RunReports.write(
-        metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
-        to: staging)
+      try writeStaging(
+        staging, settings: settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
+        metrics: metrics, recentRuns: recentRuns)
       checkpoint("staging-written", settings)
       outputs = try FileManager.default.subpathsOfDirectory(atPath: staging).sorted() + ["manifest.json"]
       let manifest = makeManifest(
