@@ -2,9 +2,10 @@
 /// `patient_id,score,tier,contributions,rule_set,rule_set_version,rule_set_sha256`. A patient the rule set does not
 /// score has an empty score. `contributions` lists `rule_id:points` separated by `;`, in rule order.
 ///
-/// A nightly run writes a million rows: each field goes to the writer as UTF-8 bytes (no `String` per field, the
-/// contributions assembled in a reused byte buffer, the tier and the rule-set columns encoded once), and the sort by
-/// patient_id is skipped when the patients are already in that order (extracts usually are).
+/// A nightly run writes a million rows: rows are assembled as bytes (no `String` per field, the contributions in a
+/// reused buffer, the tier and the rule-set columns encoded once); a field that needs quoting or formula protection
+/// is encoded by `CSVWriter`, every other is its bytes, as `CSVWriter` would write it. The sort by patient_id is
+/// skipped when the patients are already in that order (extracts usually are).
 public enum ScoresWriter {
   public static let header = [
     "patient_id", "score", "tier", "contributions", "rule_set", "rule_set_version", "rule_set_sha256",
@@ -13,29 +14,41 @@ public enum ScoresWriter {
   public static func write(
     _ scores: [PatientScore], patients: [PatientRecord], ruleSet: RuleSet, to path: String
   ) throws {
-    let file = try OutputFile.CSV(path: path)
-    try file.writeRow(header)
+    let file = try OutputFile.Stream(path: path)
+    var out: [UInt8] = []
+    out.reserveCapacity(flushThreshold + 4096)
+    appendRow(header, to: &out)
     let order = idOrder(scores, patients: patients)
-    let ruleSetColumns = [ruleSet.name, ruleSet.version, ruleSet.sha256].map { Array($0.utf8) }
-    var tierBytes: [String: [UInt8]] = [:]
-    var lastTier: String?
-    var lastTierBytes: [UInt8] = []
+    // The rule-set columns are the same on every row: encoded once, with their leading commas.
+    var suffix: [UInt8] = []
+    for column in [ruleSet.name, ruleSet.version, ruleSet.sha256] {
+      suffix.append(UInt8(ascii: ","))
+      appendField(Array(column.utf8), to: &suffix)
+    }
+    suffix.append(UInt8(ascii: "\n"))
+    var tierFields: [(tier: String, field: [UInt8])] = []
     var scratch: [UInt8] = []
     scratch.reserveCapacity(256)
     for k in 0..<scores.count {
       let s = scores[order.map { $0[k] } ?? k]
-      let writer = file.encoder
       var id = patients[s.patient].id
-      id.withUTF8 { writer.writeField(utf8: $0) }
-      scratch.removeAll(keepingCapacity: true)
-      if let score = s.score { appendDecimal(score, to: &scratch) }
-      scratch.withUnsafeBufferPointer { writer.writeField(utf8: $0) }
-      if s.tier != lastTier {
-        lastTierBytes = tierBytes[s.tier] ?? Array(s.tier.utf8)
-        tierBytes[s.tier] = lastTierBytes
-        lastTier = s.tier
+      id.withUTF8 { appendField($0, to: &out) }
+      out.append(UInt8(ascii: ","))
+      if let score = s.score {
+        scratch.removeAll(keepingCapacity: true)
+        appendDecimal(score, to: &scratch)
+        appendField(scratch, to: &out)
       }
-      lastTierBytes.withUnsafeBufferPointer { writer.writeField(utf8: $0) }
+      out.append(UInt8(ascii: ","))
+      if let known = tierFields.first(where: { $0.tier == s.tier }) {
+        out.append(contentsOf: known.field)
+      } else {
+        var field: [UInt8] = []
+        appendField(Array(s.tier.utf8), to: &field)
+        tierFields.append((s.tier, field))
+        out.append(contentsOf: field)
+      }
+      out.append(UInt8(ascii: ","))
       scratch.removeAll(keepingCapacity: true)
       for (n, c) in s.contributions.enumerated() {
         if n > 0 { scratch.append(UInt8(ascii: ";")) }
@@ -43,11 +56,50 @@ public enum ScoresWriter {
         scratch.append(UInt8(ascii: ":"))
         appendDecimal(c.points, to: &scratch)
       }
-      scratch.withUnsafeBufferPointer { writer.writeField(utf8: $0) }
-      for column in ruleSetColumns { column.withUnsafeBufferPointer { writer.writeField(utf8: $0) } }
-      try file.endRow()
+      appendField(scratch, to: &out)
+      out.append(contentsOf: suffix)
+      if out.count >= flushThreshold {
+        try out.withUnsafeBytes { try file.write($0) }
+        out.removeAll(keepingCapacity: true)
+      }
     }
+    try out.withUnsafeBytes { try file.write($0) }
     try file.close()
+  }
+
+  static let flushThreshold = 1 << 20
+
+  /// Appends one record and its line end.
+  static func appendRow(_ fields: [String], to out: inout [UInt8]) {
+    for (n, field) in fields.enumerated() {
+      if n > 0 { out.append(UInt8(ascii: ",")) }
+      appendField(Array(field.utf8), to: &out)
+    }
+    out.append(UInt8(ascii: "\n"))
+  }
+
+  /// Appends one field as `CSVWriter` (with `protectFormulas`) encodes it. A field that needs nothing — no comma,
+  /// quote, CR or LF, and no leading `=`, `+`, `-`, `@`, tab or CR — is its bytes (what `CSVWriter` writes for it);
+  /// any other goes through `CSVWriter` itself, so quoting and formula protection stay in one place.
+  static func appendField(_ field: some Collection<UInt8>, to out: inout [UInt8]) {
+    var plain = true
+    if let first = field.first,
+      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+    {
+      plain = false
+    } else {
+      for byte in field where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+        plain = false
+        break
+      }
+    }
+    if plain {
+      out.append(contentsOf: field)
+      return
+    }
+    let writer = CSVWriter(protectFormulas: true)
+    Array(field).withUnsafeBufferPointer { writer.writeField(utf8: $0) }
+    out.append(contentsOf: writer.contents.utf8)
   }
 
   /// The positions of `scores` in patient_id order (byte order of the UTF-8 ids, as `String`'s `<` would not be);
