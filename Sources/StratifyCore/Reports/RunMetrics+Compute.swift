@@ -9,21 +9,45 @@ extension RunMetrics {
   public init(_ input: MetricsInput) {
     let ruleSet = input.ruleSet
     let order = Self.tierOrder(ruleSet)
-    let windowCounts = input.eventTallies ?? TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
-    let byPractice = PopulationTally.byPractice(input)
+    // The events' window counts (unless ingest counted them) and the patients' tallies are independent: computed
+    // side by side.
+    nonisolated(unsafe) var windowCounts: [EventTally] = input.eventTallies ?? []
+    nonisolated(unsafe) var byPractice: [String: PopulationTally] = [:]
+    DispatchQueue.concurrentPerform(iterations: 2) { job in
+      if job == 0 {
+        if input.eventTallies == nil { windowCounts = TierUtilization.windowCounts(data: input.data, asOf: input.asOf) }
+      } else {
+        byPractice = PopulationTally.byPractice(input)
+      }
+    }
     let itemsByPractice = Dictionary(grouping: input.items, by: \.practiceID)
-    var whole = PopulationTally(ruleCount: ruleSet.rules.count)
-    for practice in byPractice.keys.sorted() { whole.merge(byPractice[practice]!, keepMembers: false) }
-    let everyone = PopulationMetrics(
-      input, tally: whole, members: input.scores.indices, items: input.items, tierOrder: order, isPractice: false,
-      windowCounts: windowCounts)
-    practices = byPractice.keys.sorted().map { practice in
-      let tally = byPractice[practice]!
-      return PracticeMetrics(
-        practiceID: practice, patientsWithoutCaseManager: tally.withoutCaseManager,
-        figures: PopulationMetrics(
-          input, tally: tally, members: tally.members, items: itemsByPractice[practice] ?? [], tierOrder: order,
-          isPractice: true, windowCounts: windowCounts))
+    let practiceIDs = byPractice.keys.sorted()
+    var sum = PopulationTally(ruleCount: ruleSet.rules.count)
+    for practice in practiceIDs { sum.merge(byPractice[practice]!, keepMembers: false) }
+    let whole = sum
+    let practiceTallies = byPractice
+    // The whole population's figures, then each practice's: independent, so computed on every core.
+    var figures = [PopulationMetrics?](repeating: nil, count: practiceIDs.count + 1)
+    figures.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      DispatchQueue.concurrentPerform(iterations: practiceIDs.count + 1) { i in
+        if i == 0 {
+          out[0] = PopulationMetrics(
+            input, tally: whole, members: input.scores.indices, items: input.items, tierOrder: order,
+            isPractice: false, windowCounts: windowCounts)
+        } else {
+          let tally = practiceTallies[practiceIDs[i - 1]]!
+          out[i] = PopulationMetrics(
+            input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
+            tierOrder: order, isPractice: true, windowCounts: windowCounts)
+        }
+      }
+    }
+    let everyone = figures[0]!
+    practices = practiceIDs.indices.map { k in
+      PracticeMetrics(
+        practiceID: practiceIDs[k], patientsWithoutCaseManager: byPractice[practiceIDs[k]]!.withoutCaseManager,
+        figures: figures[k + 1]!)
     }
 
     schemaVersion = Self.currentSchemaVersion
