@@ -60,7 +60,9 @@ import Testing
   @Test func restyledRowsWithinTheSubsetAreHonoured() throws {
     let restyled = try Self.shipped().replacingOccurrences(
       of: "<td>{{actionLabel}}</td>",
-      with: "<td>{{{actionLabel}}} {{&name}} {{^overdue}}on time{{/overdue}}{{^reasons}}none{{/reasons}} {{score}} {{overCapacity}}</td>")
+      with:
+        "<td>{{{actionLabel}}} {{&name}} {{^overdue}}on time{{/overdue}}{{^reasons}}none{{/reasons}} {{score}} {{overCapacity}}</td>"
+    )
     let shipped = try Self.shipped()
     #expect(restyled != shipped)
     #expect(WorklistRowTemplate.split(restyled) != nil)
@@ -77,7 +79,8 @@ import Testing
     let variants = [
       // A standalone section line inside the rows (whitespace rules), an unknown key, a key of the list, a comment,
       // a transform, `{{.}}` outside the reasons, `items` used twice, `{{#items}}` sharing its line.
-      shipped.replacingOccurrences(of: "        <td>{{actionLabel}}</td>\n", with: "{{#overdue}}\n<td>late</td>\n{{/overdue}}\n"),
+      shipped.replacingOccurrences(
+        of: "        <td>{{actionLabel}}</td>\n", with: "{{#overdue}}\n<td>late</td>\n{{/overdue}}\n"),
       shipped.replacingOccurrences(of: "{{actionLabel}}", with: "{{asOf}}"),
       shipped.replacingOccurrences(of: "{{actionLabel}}", with: "{{title}}"),
       shipped.replacingOccurrences(of: "{{actionLabel}}", with: "{{! note }}{{actionLabel}}"),

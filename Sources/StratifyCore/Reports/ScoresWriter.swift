@@ -125,16 +125,18 @@ public enum ScoresWriter {
   static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
     if value < 0 { out.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { d in
-      repeat {
-        d[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-        count += 1
-      } while magnitude > 0
-      for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+    var digits = 1
+    var probe = magnitude
+    while probe >= 10 {
+      probe /= 10
+      digits += 1
     }
+    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+    var i = out.count - 1
+    repeat {
+      out[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      magnitude /= 10
+      i -= 1
+    } while magnitude > 0
   }
 }

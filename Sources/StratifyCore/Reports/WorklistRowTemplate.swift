@@ -60,7 +60,9 @@ struct WorklistRowTemplate {
     }
     let body = Array(bytes[openLine.upperBound..<closeLine.lowerBound])
     let bodyTags = tags[(open[0] + 1)..<close[0]].map {
-      Tag(sigil: $0.sigil, name: $0.name, range: ($0.range.lowerBound - openLine.upperBound)..<($0.range.upperBound - openLine.upperBound))
+      Tag(
+        sigil: $0.sigil, name: $0.name,
+        range: ($0.range.lowerBound - openLine.upperBound)..<($0.range.upperBound - openLine.upperBound))
     }
     guard let nodes = parseBody(body, tags: bodyTags) else { return nil }
     let frame =
