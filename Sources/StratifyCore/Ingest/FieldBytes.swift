@@ -93,7 +93,10 @@ enum FieldBytes {
 /// Matches a field against the values of a contract enumeration (case-insensitively), plus the source values a
 /// mapping translates into them, without building a String.
 struct EnumMatcher<Value: RawRepresentable & CaseIterable & Sendable>: Sendable where Value.RawValue == String {
-  private let entries: [([UInt8], Value)]
+  /// Accepted spellings (lower case) of up to 16 bytes packed into two words with their length, compared as
+  /// integers; longer ones (only possible through a value map) are compared byte by byte.
+  private let packed: [(low: UInt64, high: UInt64, count: Int, value: Value)]
+  private let long: [([UInt8], Value)]
 
   /// `valueMap` maps lower-cased source values to contract raw values (checked when the configuration loads).
   init(valueMap: [String: String]? = nil) {
@@ -101,11 +104,34 @@ struct EnumMatcher<Value: RawRepresentable & CaseIterable & Sendable>: Sendable 
     for (source, target) in (valueMap ?? [:]).sorted(by: { $0.key < $1.key }) {
       if let value = Value(rawValue: target) { entries.append((Array(source.utf8), value)) }
     }
-    self.entries = entries
+    packed = entries.compactMap { text, value in
+      guard text.count <= 16 else { return nil }
+      let (low, high) = text.withUnsafeBufferPointer { Self.pack($0) }
+      return (low, high, text.count, value)
+    }
+    long = entries.filter { $0.0.count > 16 }
+  }
+
+  /// The bytes lower-cased into two little-endian words, zero-padded (`b.count` ≤ 16).
+  @inline(__always) private static func pack(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    for i in 0..<b.count {
+      let c = UInt64(FieldBytes.lower(b[i]))
+      if i < 8 { low |= c << (8 * UInt64(i)) } else { high |= c << (8 * UInt64(i - 8)) }
+    }
+    return (low, high)
   }
 
   @inline(__always) func match(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
-    for (text, value) in entries where FieldBytes.equalsIgnoringCase(b, text) { return value }
+    if b.count <= 16 {
+      let (low, high) = Self.pack(b)
+      for entry in packed where entry.low == low && entry.high == high && entry.count == b.count {
+        return entry.value
+      }
+      return nil
+    }
+    for (text, value) in long where FieldBytes.equalsIgnoringCase(b, text) { return value }
     return nil
   }
 
