@@ -69,14 +69,14 @@ public struct WorklistBuilder: Sendable {
 
   /// Flags the patients beyond a list's capacity for their tier, in list order (the most urgent stay within).
   func flagCapacity(_ items: inout [WorklistItem]) {
+    // Patients seen so far per (list, tier), updated in place: copying the set out and back for each item made a
+    // large list (a practice's unassigned patients under a default limit) quadratic.
     var seen: [String: [String: Set<String>]] = [:]
     for i in items.indices {
       let item = items[i]
       guard let limit = capacity.limit(list: item.list, tier: item.tier) else { continue }
-      var patients = seen[item.list, default: [:]][item.tier, default: []]
-      patients.insert(item.patientID)
-      seen[item.list, default: [:]][item.tier] = patients
-      items[i].overCapacity = patients.count > limit
+      seen[item.list, default: [:]][item.tier, default: []].insert(item.patientID)
+      items[i].overCapacity = seen[item.list]![item.tier]!.count > limit
     }
   }
 }
