@@ -30,6 +30,10 @@ final class EvaluationContext {
   @exclusivity(unchecked) var event = -1
   @exclusivity(unchecked) var stay = -1
   @exclusivity(unchecked) var features: [Value] = []
+  /// Scoring's scratch: the rules that gave points to the current patient (rule, reason, points), and the
+  /// contribution arrays already built on this thread by the rules and reasons that gave them.
+  @exclusivity(unchecked) var fired: [(rule: Int, reason: Int, points: Int)] = []
+  @exclusivity(unchecked) var contributionArrays: [ContributionKey: [Contribution]] = [:]
   @exclusivity(unchecked) var score: Int?
   @exclusivity(unchecked) var tier: String?
   /// When true, comparisons that met a null record it in `nullNotes` (explain only; off on the hot path).
@@ -87,5 +91,23 @@ final class EvaluationContext {
 
   func noteNull(_ what: String) {
     if !nullNotes.contains(what) { nullNotes.append(what) }
+  }
+}
+
+/// Which rules gave points, and for which reason, packed 16 bits a rule into two words (up to 8 rules of index and
+/// reason below 256): the key under which patients share one array of contributions.
+struct ContributionKey: Hashable {
+  var low: UInt64 = 0
+  var high: UInt64 = 0
+
+  /// nil when the rules that fired do not fit.
+  init?(_ fired: [(rule: Int, reason: Int, points: Int)]) {
+    guard fired.count <= 8 else { return nil }
+    for (k, f) in fired.enumerated() {
+      guard f.rule < 255, f.reason < 256 else { return nil }
+      // Rule index + 1, so that no entry packs to zero.
+      let code = UInt64((f.rule + 1) << 8 | f.reason)
+      if k < 4 { low |= code << (16 * UInt64(k)) } else { high |= code << (16 * UInt64(k - 4)) }
+    }
   }
 }

@@ -106,7 +106,7 @@ extension ScoringEngine {
     if result.score != nil {
       for (index, rule) in ruleSet.rules.enumerated() {
         ctx.nullNotes = []
-        let points = plan.rules[index].evaluate(ctx)?.0 ?? 0
+        let points = plan.rules[index].evaluate(ctx)?.points ?? 0
         let why: String
         switch rule.kind {
         case .points(let when, let p):

@@ -21,7 +21,7 @@ public struct PatientScore: Sendable, Equatable {
 }
 
 /// Points one rule gave one patient, and why in words.
-public struct Contribution: Sendable, Hashable {
+public struct Contribution: Sendable, Equatable {
   public var ruleID: String
   public var points: Int
   /// The rule's label, with the band when it is a band rule ("ED visits in the last 6 months: 2–3").

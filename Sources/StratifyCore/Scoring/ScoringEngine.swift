@@ -16,9 +16,6 @@ public struct ScoringEngine: Sendable {
   }
 
   /// Scores every patient, in patient order.
-  ///
-  /// Patients with the same contributions share one array of them (the contribution arrays are most of a score's
-  /// memory, and a rule set gives a few hundred distinct ones to a million patients).
   public func score(_ data: PatientData) -> [PatientScore] {
     let count = data.patients.count
     guard count > 0 else { return [] }
@@ -28,17 +25,8 @@ public struct ScoringEngine: Sendable {
       nonisolated(unsafe) let out = buffer.baseAddress!
       DispatchQueue.concurrentPerform(iterations: chunks) { c in
         let ctx = makeContext(data)
-        var shared: [[Contribution]: [Contribution]] = [:]
         for p in (c * chunk)..<min(count, (c + 1) * chunk) {
-          var score = scorePatient(p, ctx)
-          if !score.contributions.isEmpty {
-            if let same = shared[score.contributions] {
-              score.contributions = same
-            } else {
-              shared[score.contributions] = score.contributions
-            }
-          }
-          (out + p).initialize(to: score)
+          (out + p).initialize(to: scorePatient(p, ctx))
         }
       }
       initialized = count
@@ -69,19 +57,34 @@ public struct ScoringEngine: Sendable {
       return PatientScore(patient: p, score: nil, tier: plan.otherwiseTier, contributions: [], actions: [])
     }
     var total = 0
-    var contributions: [Contribution] = []
+    ctx.fired.removeAll(keepingCapacity: true)
     for i in plan.rules.indices {
       if let (points, reason) = plan.rules[i].evaluate(ctx), points != 0 {
         total += points
-        contributions.append(Contribution(ruleID: plan.rules[i].id, points: points, reason: reason))
+        ctx.fired.append((i, reason, points))
       }
     }
+    let contributions = contributionArray(ctx)
     ctx.score = total
     let tier = assignTier(ctx)
     ctx.tier = plan.tiers[tier].name
     let actions = plan.tiers[tier].isExclusion ? [] : evaluateActions(ctx)
     return PatientScore(
       patient: p, score: total, tier: plan.tiers[tier].name, contributions: contributions, actions: actions)
+  }
+
+  /// The contributions of the rules in `ctx.fired`. Patients of one thread whose rules fired for the same reasons
+  /// share one array (the arrays are most of a score's memory, and a rule set gives a few hundred distinct ones to a
+  /// million patients); it is built only the first time, so the rule texts are not retained again per patient.
+  func contributionArray(_ ctx: EvaluationContext) -> [Contribution] {
+    if ctx.fired.isEmpty { return [] }
+    let key = ContributionKey(ctx.fired)
+    if let key, let shared = ctx.contributionArrays[key] { return shared }
+    let built = ctx.fired.map { f in
+      Contribution(ruleID: plan.rules[f.rule].id, points: f.points, reason: plan.rules[f.rule].reasons[f.reason])
+    }
+    if let key { ctx.contributionArrays[key] = built }
+    return built
   }
 
   /// The index of the first tier whose conditions hold (the last one is the catch-all).

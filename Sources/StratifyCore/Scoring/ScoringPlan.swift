@@ -4,8 +4,10 @@
 struct ScoringPlan: Sendable {
   struct Rule: Sendable {
     var id: String
-    /// Points and the reason in words; nil when the rule does not apply.
-    var evaluate: @Sendable (EvaluationContext) -> (Int, String)?
+    /// The reasons in words: the label, or one per band.
+    var reasons: [String]
+    /// Points and the index of the reason in `reasons`; nil when the rule does not apply.
+    var evaluate: @Sendable (EvaluationContext) -> (points: Int, reason: Int)?
   }
 
   struct Tier: Sendable {
@@ -40,13 +42,13 @@ struct ScoringPlan: Sendable {
       switch rule.kind {
       case .points(let when, let points):
         let test = when.typed.asBool!
-        return Rule(id: rule.id) { ctx in test(ctx) == true ? (points, label) : nil }
+        return Rule(id: rule.id, reasons: [label]) { ctx in test(ctx) == true ? (points, 0) : nil }
       case .bands(let of, let bands):
         let value = of.typed.asInt!
         let reasons = bands.map { $0.label ?? "\(label): \($0.rangeText)" }
-        return Rule(id: rule.id) { ctx in
+        return Rule(id: rule.id, reasons: reasons) { ctx in
           guard let v = value(ctx), let i = bands.firstIndex(where: { $0.contains(v) }) else { return nil }
-          return (bands[i].points, reasons[i])
+          return (bands[i].points, i)
         }
       }
     }
