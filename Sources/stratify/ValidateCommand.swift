@@ -29,8 +29,10 @@ struct ValidateCommand: ParsableCommand {
       logger.logLevel = .warning
       // The threshold is checked only after the summary and the rejects are out, so a failing set still
       // shows why it fails.
-      let result = try ExtractLoader.load(
-        paths, options: config.ingestOptions(), logger: logger, enforcingThreshold: false)
+      // Every row is checked and counted; none needs to stay in memory for the summary.
+      var options = config.ingestOptions(storedColumns: .none)
+      options.eventRetention = .nothing(latest: nil)
+      let result = try ExtractLoader.load(paths, options: options, logger: logger, enforcingThreshold: false)
       print(result.quality.text, terminator: "")
       if let rejects {
         let path = rejects.hasPrefix("/") ? rejects : FileManager.default.currentDirectoryPath + "/" + rejects
