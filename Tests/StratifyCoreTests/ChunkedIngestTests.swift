@@ -169,7 +169,8 @@ import Testing
 
   @Test func aFileWithACutInsideAQuotedNewlineIsReadSequentially() throws {
     let long = "\"DR\n" + String(repeating: "x\n", count: 200) + "\""
-    let text = Extracts.file(Extracts.utilizationHeader, ["P1,2026-10-01,ed,\(long),R07.9", "P2,2026-10-01,ed,DR1,R07.9"])
+    let text = Extracts.file(
+      Extracts.utilizationHeader, ["P1,2026-10-01,ed,\(long),R07.9", "P2,2026-10-01,ed,DR1,R07.9"])
     #expect(try chunksParsed(text, chunks: 2) == 1)
   }
 }

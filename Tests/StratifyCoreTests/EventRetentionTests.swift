@@ -91,7 +91,8 @@ import Testing
   /// date, when the extract holds rows the run must not see.
   @Test(arguments: ["default.yaml", "lace.yaml", "bench.yaml"])
   func keepingOnlyTheReachableRowsChangesNothing(file: String) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-retention-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "stratify-retention-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let sampleDate = Self.day("2026-11-21")
     _ = try SampleGenerator(options: SampleOptions(patients: 1500, seed: 5, asOf: sampleDate)).write(to: folder.path)
@@ -106,7 +107,8 @@ import Testing
         .union(TransitionsOfCare.eventRetention(asOf: asOf))
       options.tallyWindow = TierUtilization.window(asOf: asOf)
       options.chunkCount = 3
-      let kept = try ExtractLoader.load(InputPaths(folder: folder.path), options: options, logger: Logger(label: "test"))
+      let kept = try ExtractLoader.load(
+        InputPaths(folder: folder.path), options: options, logger: Logger(label: "test"))
       let keptData = PatientData(patients: kept.patients, utilization: kept.utilization, discharges: kept.discharges)
       // The default rule set reads some types back to the first row (the latest ED visit, follow-ups after a
       // discharge); the others read a fraction.

@@ -43,13 +43,16 @@ import Testing
 
   @Test func theDirectoryFindsEveryIdAfterGrowingAndReportsDuplicatesAsStringsWould() {
     var directory = PatientDirectory()
-    let ids = (0..<5000).map { "P\(String(format: "%07d", $0 * 7919 % 100_000))" } + ["A-VERY-LONG-PATIENT-ID-1", "P\u{E9}9"]
+    let ids =
+      (0..<5000).map { "P\(String(format: "%07d", $0 * 7919 % 100_000))" } + ["A-VERY-LONG-PATIENT-ID-1", "P\u{E9}9"]
     for id in ids { #expect(directory.insert(id) == nil) }
     #expect(directory.count == ids.count)
     for (k, id) in ids.enumerated() {
       #expect(directory.position(of: id) == Int32(k))
       #expect(directory.find(ShortPatientID(id)) == (ShortPatientID(id) == nil ? nil : Int32(k)))
-      #expect(directory.find(ShortPatientID(id), after: Int32(k == 0 ? 0 : k - 1)) == (ShortPatientID(id) == nil ? nil : Int32(k)))
+      #expect(
+        directory.find(ShortPatientID(id), after: Int32(k == 0 ? 0 : k - 1))
+          == (ShortPatientID(id) == nil ? nil : Int32(k)))
     }
     #expect(directory.insert(ids[42]) == 42)
     #expect(directory.insert("Pe\u{301}9") == Int32(ids.count - 1))

@@ -62,8 +62,10 @@ public final class CSVReader {
     defer { csv_free(&parser) }
 
     // Two buffers: the background hasher reads one while the next block is read into the other.
-    let buffers = [UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16),
-                   UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)]
+    let buffers = [
+      UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16),
+      UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16),
+    ]
     let hashed = [DispatchGroup(), DispatchGroup()]
     let hasher = BackgroundHasher()
     defer {

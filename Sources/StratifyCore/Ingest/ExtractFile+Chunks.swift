@@ -59,26 +59,28 @@ extension ExtractFile {
         let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
         let report: ((Int) -> Void)? = progress.map { report in { report(kind.fileName, counter.add($0), total) } }
         while let job = results.nextJob() {
-          results.set(job, Result { () throws -> ChunkResult<Parser> in
-            var parser = makeParser(binding)
-            var rejects: [Reject] = []
-            var rowsRead = 0
-            var skipHeader = job == 0
-            let summary = try reader.readRange(
-              offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1,
-              progress: report
-            ) { record in
-              if skipHeader {
-                skipHeader = false
-                return
+          results.set(
+            job,
+            Result { () throws -> ChunkResult<Parser> in
+              var parser = makeParser(binding)
+              var rejects: [Reject] = []
+              var rowsRead = 0
+              var skipHeader = job == 0
+              let summary = try reader.readRange(
+                offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1,
+                progress: report
+              ) { record in
+                if skipHeader {
+                  skipHeader = false
+                  return
+                }
+                rowsRead += 1
+                if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
+                  rejects.append(reject)
+                }
               }
-              rowsRead += 1
-              if let reject = try accept(record, into: &parser, kind: kind, binding: binding, mapping: mapping) {
-                rejects.append(reject)
-              }
-            }
-            return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
-          })
+              return ChunkResult(parser: parser, rejects: rejects, rowsRead: rowsRead, summary: summary)
+            })
         }
       }
     }
@@ -99,7 +101,11 @@ extension ExtractFile {
         parser.reserveCapacity(Int(perByte * Double(total) * 1.02) + 16)
       }
       parser.append(chunk.parser, lineOffset: linesBefore)
-      rejects += chunk.rejects.map { var r = $0; r.line += linesBefore; return r }
+      rejects += chunk.rejects.map {
+        var r = $0
+        r.line += linesBefore
+        return r
+      }
       rowsRead += chunk.rowsRead
       linesBefore += chunk.summary.newlineCount
     }
@@ -197,5 +203,10 @@ private final class ProgressCounter: @unchecked Sendable {
   private let lock = NSLock()
   private var total = 0
 
-  func add(_ bytes: Int) -> Int { lock.withLock { total += bytes; return total } }
+  func add(_ bytes: Int) -> Int {
+    lock.withLock {
+      total += bytes
+      return total
+    }
+  }
 }

@@ -114,7 +114,9 @@ extension DataQualityReport {
         return FileQuality(
           file: outcome.summary.file, rowsRead: outcome.summary.rowsRead, rowsAccepted: outcome.summary.rowsAccepted,
           rowsRejected: outcome.summary.rowsRejected,
-          rejectsByCategory: RejectCategory.allCases.compactMap { c in counts[c].map { CategoryCount(category: c, count: $0) } },
+          rejectsByCategory: RejectCategory.allCases.compactMap { c in
+            counts[c].map { CategoryCount(category: c, count: $0) }
+          },
           unknownColumns: outcome.summary.unknownColumns)
       },
       rejectThreshold: rejectThreshold)

@@ -108,7 +108,9 @@ public enum NightlyRun {
         "previous_run": "\(previous.asOf?.description ?? "none")", "seconds": "\(clock.lap())",
       ])
     if !overCapacity.isEmpty {
-      for (list, count) in Dictionary(grouping: overCapacity, by: \.list).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+      for (list, count) in Dictionary(grouping: overCapacity, by: \.list).mapValues(\.count).sorted(by: {
+        $0.key < $1.key
+      }) {
         logger.warning("over capacity", metadata: ["list": "\(list)", "items": "\(count)"])
       }
     }
@@ -164,8 +166,7 @@ public enum NightlyRun {
   /// on the previous run's lists (closed since then).
   static func closedActions(
     _ scores: [PatientScore], _ patients: [PatientRecord], _ previous: PreviousWorklist, asOf: Day
-  ) -> (rows: [(String, String, String, String, Day, Day, Bool)], sinceLastRun: Int)
-  {
+  ) -> (rows: [(String, String, String, String, Day, Day, Bool)], sinceLastRun: Int) {
     var rows: [(String, String, String, String, Day, Day, Bool)] = []
     var since = 0
     for s in scores {
@@ -173,7 +174,8 @@ public enum NightlyRun {
       for action in s.actions where action.closed {
         let before = previous.open[PreviousWorklist.key(patient: p.id, action: action.actionID)]
         if before != nil { since += 1 }
-        let list = (p.caseManagerID ?? "").isEmpty ? WorklistBuilder.unassignedList(practice: p.practiceID) : p.caseManagerID!
+        let list =
+          (p.caseManagerID ?? "").isEmpty ? WorklistBuilder.unassignedList(practice: p.practiceID) : p.caseManagerID!
         rows.append((p.id, action.actionID, list, s.tier, before?.openedOn ?? asOf, action.due, true))
       }
     }
