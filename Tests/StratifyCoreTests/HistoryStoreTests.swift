@@ -12,7 +12,7 @@ import Testing
   {
     RunRecord.New(
       uid: uid, asOf: Day(iso: asOf)!, startedAt: "t0", finishedAt: "t1", ruleSetName: "r", ruleSetVersion: "1",
-      ruleSetSHA256: "0", inputsJSON: "[]", patients: patients,
+      ruleSetSHA256: "0", inputsJSON: "[]", patients: PatientScoreRows(patients),
       actions: [("P0001", "call", "CM1", "high", Day(iso: asOf)!, Day(iso: asOf)! + 2, false)], worklistItems: 1,
       overdueItems: 0, closedActions: 0, metricsJSON: "{}")
   }

@@ -276,7 +276,7 @@ public final class HistoryStore: Sendable {
   /// so they append to the right edge of the table's b-tree. Runs inside the caller's transaction, so the two-phase
   /// publish protocol is unchanged: the rows become visible with the pending run, or not at all.
   static func insertScores(
-    _ db: Database, runID: Int64, patients: [(patientID: String, score: Int?, tier: String)]
+    _ db: Database, runID: Int64, patients: PatientScoreRows
   ) throws {
     var sorted = true
     for k in patients.indices.dropFirst()
@@ -393,12 +393,48 @@ public struct RunRecord: Sendable {
     public var ruleSetVersion: String
     public var ruleSetSHA256: String
     public var inputsJSON: String
-    public var patients: [(patientID: String, score: Int?, tier: String)]
+    public var patients: PatientScoreRows
     public var actions:
       [(patientID: String, action: String, list: String, tier: String, openedOn: Day, due: Day, closed: Bool)]
     public var worklistItems: Int
     public var overdueItems: Int
     public var closedActions: Int
     public var metricsJSON: String
+  }
+}
+
+/// Each patient's id, score and tier for the history: read from the night's scores and records in place (a
+/// million patients' rows are never copied into a separate array), or given as rows (tests).
+public struct PatientScoreRows: RandomAccessCollection, Sendable {
+  public typealias Row = (patientID: String, score: Int?, tier: String)
+
+  private enum Storage: Sendable {
+    case rows([Row])
+    case scores([PatientScore], [PatientRecord])
+  }
+
+  private let storage: Storage
+
+  public init(_ rows: [Row]) { storage = .rows(rows) }
+
+  /// The rows of `scores`, in their order, with the ids of `patients`.
+  public init(scores: [PatientScore], patients: [PatientRecord]) { storage = .scores(scores, patients) }
+
+  public var startIndex: Int { 0 }
+
+  public var endIndex: Int {
+    switch storage {
+    case .rows(let rows): rows.count
+    case .scores(let scores, _): scores.count
+    }
+  }
+
+  public subscript(position: Int) -> Row {
+    switch storage {
+    case .rows(let rows): return rows[position]
+    case .scores(let scores, let patients):
+      let score = scores[position]
+      return (patients[score.patient].id, score.score, score.tier)
+    }
   }
 }

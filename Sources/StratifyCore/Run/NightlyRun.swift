@@ -121,11 +121,29 @@ public enum NightlyRun {
 
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
+    // The run is recorded as pending in the history while the staging files are written: the two are independent,
+    // and a pending entry is harmless until the folder is published (every reader of the history reads published
+    // runs only, and the next run's recovery discards a pending entry whose run the published folder does not hold).
+    let pending = RunRecord.New(
+      uid: uid, asOf: settings.asOf, startedAt: Manifest.timestamp(startedAt),
+      finishedAt: Manifest.timestamp(settings.now()), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version,
+      ruleSetSHA256: ruleSet.sha256, inputsJSON: inputsJSON(ingest),
+      patients: PatientScoreRows(scores: scores, patients: data.patients),
+      actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) } + closed.rows,
+      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count, closedActions: closed.sinceLastRun,
+      metricsJSON: metrics.json)
+    let recorded = PendingRecord()
+    let recording = DispatchGroup()
+    DispatchQueue(label: "stratify.history.pending").async(group: recording) {
+      recorded.result = Result { try history.recordPending(pending) }
+    }
     var outputs: [String] = []
     do {
       try writeStaging(
         staging, settings: settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
         metrics: metrics, recentRuns: recentRuns)
+      recording.wait()
+      try recorded.result?.get()
       checkpoint("staging-written", settings)
       outputs = try FileManager.default.subpathsOfDirectory(atPath: staging).sorted() + ["manifest.json"]
       let manifest = makeManifest(
@@ -133,23 +151,16 @@ public enum NightlyRun {
         items: items, closed: closed.sinceLastRun, outputs: outputs)
       try OutputFile.write(manifest.json, to: staging + "/manifest.json")
     } catch let error as StratifyError {
+      recording.wait()
       try? FileManager.default.removeItem(atPath: staging)
       throw error
     } catch {
+      recording.wait()
       try? FileManager.default.removeItem(atPath: staging)
       throw RunError.cannotWrite(path: staging, reason: "\(error)")
     }
     logger.info("outputs written", metadata: ["files": "\(outputs.count)", "seconds": "\(clock.lap())"])
 
-    try history.recordPending(
-      RunRecord.New(
-        uid: uid, asOf: settings.asOf, startedAt: Manifest.timestamp(startedAt),
-        finishedAt: Manifest.timestamp(settings.now()), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version,
-        ruleSetSHA256: ruleSet.sha256, inputsJSON: inputsJSON(ingest),
-        patients: scores.map { (data.patients[$0.patient].id, $0.score, $0.tier) },
-        actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) } + closed.rows,
-        worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count, closedActions: closed.sinceLastRun,
-        metricsJSON: metrics.json))
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
     checkpoint("published", settings)
@@ -239,4 +250,10 @@ struct StageClock {
     defer { last = now }
     return (Double(now - last) / 1e6).rounded() / 1000
   }
+}
+
+/// The outcome of recording the pending run on its own thread; `DispatchGroup.wait()` orders the write before the
+/// read.
+private final class PendingRecord: @unchecked Sendable {
+  var result: Result<Void, Error>?
 }
