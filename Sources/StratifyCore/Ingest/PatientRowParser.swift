@@ -4,6 +4,8 @@
 struct PatientRowParser: ChunkableRowParser {
   /// Parsed rows in file order; after `finish()`, the accepted ones.
   private(set) var patients: [PatientRecord] = []
+  /// Condition lists already parsed in this parser's rows (shared arrays).
+  private var conditionLists = CodeListCache()
   /// Ids of rows rejected for another reason, with their lines, in file order (for `PatientDirectory.rejectedLines`).
   private var rejectedIDs: [(id: String, line: Int)] = []
 
@@ -38,7 +40,7 @@ struct PatientRowParser: ChunkableRowParser {
           id: pid, line: row.line, firstName: row.text(firstName), lastName: row.text(lastName),
           birthDate: try row.requiredDate(birthDate!), sex: row.text(sex), phone: row.text(phone),
           practiceID: try row.requiredText(practiceID!), pcpID: row.text(pcpID),
-          caseManagerID: row.text(caseManagerID), payer: row.text(payer), conditions: row.codes(conditions),
+          caseManagerID: row.text(caseManagerID), payer: row.text(payer), conditions: row.codes(conditions, sharing: &conditionLists),
           medicationCount: try row.count(medicationCount), socialNeeds: row.list(socialNeeds),
           hospice: try row.yesNo(hospice), deceasedDate: try row.date(deceasedDate)))
     } catch {
@@ -92,6 +94,7 @@ struct PatientRowParser: ChunkableRowParser {
     noteRejected(before: Int.max)
     patients.removeLast(patients.count - kept)
     rejectedIDs = []
+    conditionLists = CodeListCache()
     return (directory, duplicates)
   }
 }
