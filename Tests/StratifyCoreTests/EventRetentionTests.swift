@@ -26,28 +26,36 @@ import Testing
     for (k, type) in EventType.allCases.enumerated() { #expect(type.ordinal == k) }
   }
 
-  @Test func theReachOfARuleSetFollowsItsFiltersAndWindows() throws {
+  /// A rule set of `features` (YAML lines, indented by 2), with one rule on the first of them.
+  static func ruleSet(features: String, firstFeature: String) throws -> RuleSet {
     let fixture = try RuleFileFixture(
       """
       stratify: 1
       name: reach
       version: "1"
       features:
-        ed_6m: 'count(utilization, event_type == "ed", within: 180d)'
-        no_show_or_office: "count(utilization, event_type in [\\"no_show\\", \\"office\\"] and event_date > as_of - 30d, within: 12mo)"
-        recent_contact: 'exists(utilization, event_type == "cm_contact" or event_type == "telehealth", within: 2w)'
-        last_stay: latest(discharges)
-        visit_after_stay: "exists(utilization, event_type == \\"office\\", after: last_stay.discharge_date, within: 7d)"
+      \(features)
       scoring:
-        - id: ed
-          label: ED visits
-          when: ed_6m >= 1
+        - id: first
+          label: first feature
+          when: \(firstFeature) >= 1
           points: 1
       tiers:
         - name: any
       """)
     defer { fixture.remove() }
-    let ruleSet = try RuleSetLoader.load(path: fixture.path)
+    return try RuleSetLoader.load(path: fixture.path)
+  }
+
+  @Test func theReachOfARuleSetFollowsItsFiltersAndWindows() throws {
+    let ruleSet = try Self.ruleSet(
+      features: """
+          ed_6m: 'count(utilization, event_type == "ed", within: 180d)'
+          no_show_or_office: "count(utilization, event_type in [\\"no_show\\", \\"office\\"] and event_date > as_of - 30d, within: 12mo)"
+          recent_contact: 'exists(utilization, event_type == "cm_contact" or event_type == "telehealth", within: 2w)'
+          last_stay: latest(discharges)
+          visit_after_stay: "exists(utilization, event_type == \\"office\\", after: last_stay.discharge_date, within: 7d)"
+        """, firstFeature: "ed_6m")
     let asOf = Self.day("2026-11-21")
     let retention = ruleSet.utilizationReach.retention(asOf: asOf)
     let earliest = Dictionary(uniqueKeysWithValues: zip(EventType.allCases, retention.earliest))
@@ -65,23 +73,10 @@ import Testing
   }
 
   @Test func anAggregateWithoutAFilterOnTheTypeReadsEveryRow() throws {
-    let fixture = try RuleFileFixture(
-      """
-      stratify: 1
-      name: reach
-      version: "1"
-      features:
-        visits: "count(utilization, not (event_type == \\"ed\\"))"
-      scoring:
-        - id: busy
-          label: visits
-          when: visits >= 1
-          points: 1
-      tiers:
-        - name: any
-      """)
-    defer { fixture.remove() }
-    let ruleSet = try RuleSetLoader.load(path: fixture.path)
+    let ruleSet = try Self.ruleSet(
+      features: """
+          visits: "count(utilization, not (event_type == \\"ed\\"))"
+        """, firstFeature: "visits")
     let retention = ruleSet.utilizationReach.retention(asOf: Self.day("2026-11-21"))
     #expect(retention.earliest.allSatisfy { $0 == Day(number: Int32.min) })
   }

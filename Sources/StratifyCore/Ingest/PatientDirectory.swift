@@ -39,27 +39,17 @@ struct PatientDirectory: Sendable {
   /// Adds an accepted patient's id at the next position; when an equal id is already there, adds nothing and
   /// returns that one's position.
   mutating func insert(_ id: String) -> Int32? {
-    insert(id, key: ShortPatientID(id))
-  }
-
-  /// `insert(_:)` with the id's short key already made from its bytes (nil when it has none).
-  mutating func insert(_ id: String, key: ShortPatientID?) -> Int32? {
-    guard let key, otherIDs.isEmpty else {
-      // Rare: an id without a short key, or a directory that has some (equivalent ids may be kept apart).
-      if let existing = position(of: id, key: key) { return existing }
-      let position = Int32(keys.count)
-      keys.append(key)
-      if let key {
-        if keys.count * 2 > slots.count { grow() }
-        _ = insertShort(key, position)
-      } else {
-        otherIDs[id] = position
-      }
+    let key = ShortPatientID(id)
+    // An id without a short key, or any id once some exist, may equal one stored another way.
+    if key == nil || !otherIDs.isEmpty, let existing = position(of: id, key: key) { return existing }
+    let position = Int32(keys.count)
+    guard let key else {
+      keys.append(nil)
+      otherIDs[id] = position
       return nil
     }
     // One probe sequence finds an equal key or the empty slot it goes in.
     if (keys.count + 1) * 2 > slots.count { grow() }
-    let position = Int32(keys.count)
     if let existing = insertShort(key, position) { return existing }
     keys.append(key)
     return nil
