@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import Testing
 
 @testable import StratifyCore
@@ -183,6 +185,29 @@ import Testing
     let scores = engine.score(input)
     #expect(scores.map(\.patient) == Array(0..<10_000))
     #expect(scores.allSatisfy { $0.score == ($0.patient % 2 == 0 ? 2 : 0) })
+  }
+
+  /// Each scoring worker compiles its own replica of the rules: a replica of every shipped rule set compiles from
+  /// memory, and scoring in small chunks on all workers gives what one context scoring patient after patient gives.
+  @Test(arguments: ["default.yaml", "lace.yaml", "bench.yaml"])
+  func workersWithReplicasScoreLikeOneContext(file: String) throws {
+    let ruleSet = try RuleSetLoader.load(path: ShippedRuleSetsTests.rulesFolder.appendingPathComponent(file).path)
+    let replica = try #require(RuleSetLoader.replica(of: ruleSet))
+    #expect(replica.sha256 == ruleSet.sha256)
+    #expect(replica.features.map(\.name) == ruleSet.features.map(\.name))
+    #expect(replica.valueSets == ruleSet.valueSets)
+
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stratify-replica-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sampleDate = Day(iso: "2026-11-21")!
+    _ = try SampleGenerator(options: SampleOptions(patients: 600, seed: 3, asOf: sampleDate)).write(to: folder.path)
+    let ingest = try ExtractLoader.load(InputPaths(folder: folder.path), logger: Logger(label: "test"))
+    let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
+    let engine = ScoringEngine(ruleSet: ruleSet, asOf: sampleDate)
+    let ctx = engine.makeContext(data)
+    let oneByOne = data.patients.indices.map { engine.scorePatient($0, ctx) }
+    #expect(engine.score(data, chunk: 7) == oneByOne)
+    #expect(engine.replica().score(data, chunk: 50) == oneByOne)
   }
 }
 

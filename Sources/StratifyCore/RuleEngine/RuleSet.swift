@@ -10,6 +10,8 @@ public struct RuleSet: Sendable {
   public var name: String
   public var version: String
   public var description: String
+  /// The rule file's text (a replica for another scoring thread is compiled from it).
+  var sourceText: String
   /// sha256 of the rule file's bytes followed by each value-set file's bytes, in the order they are declared.
   public var sha256: String
   public var valueSets: [ValueSet]

@@ -63,6 +63,9 @@ extension RuleSetLoader {
 
   /// Reads a value-set CSV: a header with `code` and optionally `category` and `label`; codes are ICD-10 prefixes.
   mutating func readValueSet(name: String, file: String, node: Node) -> ValueSet? {
+    if let known = preloadedValueSets[file] {
+      return ValueSet(name: name, file: file, prefixes: known.prefixes, categories: known.categories)
+    }
     let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
     guard FileManager.default.fileExists(atPath: path) else {
       source.error(node, "value set file '\(file)' not found (looked for \(path))")

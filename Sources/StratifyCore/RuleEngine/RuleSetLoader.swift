@@ -18,6 +18,8 @@ public struct RuleSetLoader {
   var hashInput: [UInt8] = []
   /// Ids of rules, actions and tiers that failed to load: tests naming them are not reported again.
   var brokenIDs: Set<String> = []
+  /// Value sets already read, by file as written (a replica compiles from memory, without reading files again).
+  var preloadedValueSets: [String: ValueSet] = [:]
 
   /// Loads the rule file at `path` (value-set paths are relative to its folder).
   public static func load(path: String) throws -> RuleSet {
@@ -37,6 +39,19 @@ public struct RuleSetLoader {
     let errors = loader.source.diagnostics.filter { $0.severity == .error }
     if let ruleSet, errors.isEmpty { return ruleSet }
     throw RuleSetError(loader.source.diagnostics.sorted { ($0.location, $0.message) < ($1.location, $1.message) })
+  }
+
+  /// A second compilation of `ruleSet` from its text and the value sets it already read: the same definitions with
+  /// closures of their own, so that threads scoring side by side never share (and contend for) their reference
+  /// counts. nil only if the text no longer compiles, which cannot happen for a text that compiled before.
+  static func replica(of ruleSet: RuleSet) -> RuleSet? {
+    var loader = RuleSetLoader(path: ruleSet.file, text: ruleSet.sourceText)
+    for set in ruleSet.valueSets { loader.preloadedValueSets[set.file] = set }
+    guard var copy = loader.run(), !loader.source.diagnostics.contains(where: { $0.severity == .error }) else {
+      return nil
+    }
+    copy.sha256 = ruleSet.sha256
+    return copy
   }
 
   init(path: String, text: String) {
@@ -96,7 +111,7 @@ public struct RuleSetLoader {
 
     return RuleSet(
       file: path, languageVersion: languageVersion, name: name, version: version, description: description,
-      sha256: SHA256.hex(of: hashInput), valueSets: env.valueSets, features: features, eligibility: eligibility,
+      sourceText: source.text, sha256: SHA256.hex(of: hashInput), valueSets: env.valueSets, features: features, eligibility: eligibility,
       rules: rules, tiers: tiers,
       actions: actions, tests: tests, usedFields: usedFields, utilizationReach: UtilizationReach(reads: eventReads))
   }

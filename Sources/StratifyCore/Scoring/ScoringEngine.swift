@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Scores patients with a compiled rule set as of one date: features → points by rule → tier → actions.
 /// Patients are independent, so they are scored on all cores in chunks and merged in patient order.
@@ -15,22 +16,35 @@ public struct ScoringEngine: Sendable {
     plan = ScoringPlan(ruleSet)
   }
 
-  /// Scores every patient, in patient order.
-  public func score(_ data: PatientData) -> [PatientScore] {
+  /// Scores every patient, in patient order: one worker per core, each with its own replica of the compiled rules
+  /// (closures shared between cores would have their reference counts bounced between the cores' caches on every
+  /// call, which doubled scoring's time), taking chunks of `chunk` patients in turn.
+  public func score(_ data: PatientData, chunk: Int = 4096) -> [PatientScore] {
     let count = data.patients.count
     guard count > 0 else { return [] }
-    let chunk = 4096
     let chunks = (count + chunk - 1) / chunk
+    let workers = min(chunks, ProcessInfo.processInfo.activeProcessorCount)
+    let next = ChunkCounter()
     return [PatientScore](unsafeUninitializedCapacity: count) { buffer, initialized in
       nonisolated(unsafe) let out = buffer.baseAddress!
-      DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let ctx = makeContext(data)
-        for p in (c * chunk)..<min(count, (c + 1) * chunk) {
-          (out + p).initialize(to: scorePatient(p, ctx))
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let engine = w == 0 ? self : replica()
+        let ctx = engine.makeContext(data)
+        while let c = next.take(below: chunks) {
+          for p in (c * chunk)..<min(count, (c + 1) * chunk) {
+            (out + p).initialize(to: engine.scorePatient(p, ctx))
+          }
         }
       }
       initialized = count
     }
+  }
+
+  /// This engine with a plan compiled again from the rule set's text (itself when that fails, which it cannot for a
+  /// text that compiled once).
+  func replica() -> ScoringEngine {
+    guard let copy = RuleSetLoader.replica(of: ruleSet) else { return self }
+    return ScoringEngine(ruleSet: copy, asOf: asOf, calendar: calendar)
   }
 
   func makeContext(_ data: PatientData) -> EvaluationContext {
@@ -108,5 +122,19 @@ public struct ScoringEngine: Sendable {
         ActionOutcome(actionID: action.id, label: action.label, due: due, priority: action.priority, closed: closed))
     }
     return outcomes
+  }
+}
+
+/// Hands out chunk numbers 0, 1, 2, … to the scoring workers.
+private final class ChunkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+
+  func take(below limit: Int) -> Int? {
+    lock.withLock {
+      guard next < limit else { return nil }
+      next += 1
+      return next - 1
+    }
   }
 }
