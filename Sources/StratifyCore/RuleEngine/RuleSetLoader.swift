@@ -111,9 +111,9 @@ public struct RuleSetLoader {
 
     return RuleSet(
       file: path, languageVersion: languageVersion, name: name, version: version, description: description,
-      sourceText: source.text, sha256: SHA256.hex(of: hashInput), valueSets: env.valueSets, features: features, eligibility: eligibility,
-      rules: rules, tiers: tiers,
-      actions: actions, tests: tests, usedFields: usedFields, utilizationReach: UtilizationReach(reads: eventReads))
+      sourceText: source.text, sha256: SHA256.hex(of: hashInput), valueSets: env.valueSets, features: features,
+      eligibility: eligibility, rules: rules, tiers: tiers, actions: actions, tests: tests, usedFields: usedFields,
+      utilizationReach: UtilizationReach(reads: eventReads))
   }
 
   /// Compiles one expression in the current environment; an error is reported at its exact character.
