@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import StratifyCore
@@ -49,5 +50,24 @@ import Testing
     #expect(grouped.offsets == [0, 2, 2, 3, 4])
     #expect(Array(grouped[1]).isEmpty)
     #expect(Array(grouped[3]) == [4])
+  }
+
+  /// The table lookup of plain ISO dates agrees with the calendar arithmetic on every day of 1899–2157 (inside and
+  /// outside its years), and rejects what is not a date.
+  @Test func theFastISOPathAgreesWithTheCalendar() {
+    var checked = 0
+    for year in [1, 1899, 1900, 1999, 2000, 2024, 2026, 2100, 2155, 2156, 2157, 9999] {
+      for month in 0...13 {
+        for day in 0...32 {
+          let text = String(format: "%04d-%02d-%02d", year, month, day)
+          #expect(Day(iso: text) == Day(year: year, month: month, day: day), "\(text)")
+          checked += 1
+        }
+      }
+    }
+    #expect(checked > 5000)
+    for bad in ["2026-1a-01", "2026/11/01", "20261-1-01", "2026-11-0 ", " 026-11-01", "2026-11-1", "2026--1-01"] {
+      #expect(Day(iso: bad) == nil, "\(bad)")
+    }
   }
 }

@@ -83,7 +83,7 @@ import Testing
 
   /// Scores, actions and the report's utilization figures on a generated panel: all rows stored against only the
   /// retained ones (with the 12-month counts made while reading), as of the panel's date and as of an earlier
-  /// date, when the extract holds rows the run must not see.
+  /// date, when the extract holds rows the run must not see; the file read in chunks, then in one piece.
   @Test(arguments: ["default.yaml", "lace.yaml", "bench.yaml"])
   func keepingOnlyTheReachableRowsChangesNothing(file: String) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -96,12 +96,13 @@ import Testing
     let full = try ExtractLoader.load(InputPaths(folder: folder.path), logger: Logger(label: "test"))
     let fullData = PatientData(patients: full.patients, utilization: full.utilization, discharges: full.discharges)
 
-    for asOf in [sampleDate, sampleDate - 40] {
+    // Chunked (the counts of each range merged) and sequential.
+    for (asOf, chunks) in [(sampleDate, 3), (sampleDate - 40, 1)] {
       var options = IngestOptions()
       options.eventRetention = ruleSet.utilizationReach.retention(asOf: asOf)
         .union(TransitionsOfCare.eventRetention(asOf: asOf))
       options.tallyWindow = TierUtilization.window(asOf: asOf)
-      options.chunkCount = 3
+      options.chunkCount = chunks
       let kept = try ExtractLoader.load(
         InputPaths(folder: folder.path), options: options, logger: Logger(label: "test"))
       let keptData = PatientData(patients: kept.patients, utilization: kept.utilization, discharges: kept.discharges)

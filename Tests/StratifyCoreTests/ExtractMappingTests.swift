@@ -90,3 +90,29 @@ import Testing
     #expect(throws: DateFormatError.self) { try DateFormat(pattern: pattern) }
   }
 }
+
+/// Enumerated values are matched on their bytes, lower-cased eight at a time.
+@Suite struct EnumMatcherTests {
+  func match(_ text: String, map: [String: String]? = nil) -> EventType? {
+    var copy = text
+    return copy.withUTF8 { EnumMatcher<EventType>(valueMap: map).match($0) }
+  }
+
+  @Test func everySpellingMatchesIgnoringASCIICaseOnly() {
+    for type in EventType.allCases {
+      #expect(match(type.rawValue) == type)
+      #expect(match(type.rawValue.uppercased()) == type)
+      #expect(match(type.rawValue.prefix(1).uppercased() + type.rawValue.dropFirst()) == type)
+      #expect(match(type.rawValue + "x") == nil)
+      #expect(match(String(type.rawValue.dropLast())) == nil)
+    }
+    // Neighbours of the letters' range and non-ASCII bytes are not letters: nothing is folded onto a value.
+    #expect(match("@d") == nil)
+    #expect(match("[d") == nil)
+    #expect(match("\u{C9}d") == nil)
+    #expect(match("") == nil)
+    #expect(match("emergency department", map: ["emergency department": "ed"]) == .ed)
+    #expect(match("EMERGENCY DEPARTMENT VISIT", map: ["emergency department visit": "ed"]) == .ed)
+  }
+}
+

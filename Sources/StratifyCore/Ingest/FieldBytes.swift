@@ -114,13 +114,20 @@ struct EnumMatcher<Value: RawRepresentable & CaseIterable & Sendable>: Sendable 
 
   /// The bytes lower-cased into two little-endian words, zero-padded (`b.count` ≤ 16).
   @inline(__always) private static func pack(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-    var low: UInt64 = 0
-    var high: UInt64 = 0
-    for i in 0..<b.count {
-      let c = UInt64(FieldBytes.lower(b[i]))
-      if i < 8 { low |= c << (8 * UInt64(i)) } else { high |= c << (8 * UInt64(i - 8)) }
+    var words: (UInt64, UInt64) = (0, 0)
+    if let base = b.baseAddress {
+      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: b.count) }
     }
-    return (low, high)
+    return (lower(UInt64(littleEndian: words.0)), lower(UInt64(littleEndian: words.1)))
+  }
+
+  /// ASCII upper-case letters lower-cased in all eight bytes at once; other bytes (including non-ASCII) unchanged.
+  @inline(__always) static func lower(_ w: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let seven = w & (ones &* 0x7F)
+    // High bit set in a byte when its low seven bits are at least 'A' and not above 'Z', and the byte is ASCII.
+    let upper = (seven &+ ones &* (0x80 - 0x41)) & ~(seven &+ ones &* (0x80 - 0x5B)) & ~w & (ones &* 0x80)
+    return w | (upper >> 2)
   }
 
   @inline(__always) func match(_ b: UnsafeBufferPointer<UInt8>) -> Value? {

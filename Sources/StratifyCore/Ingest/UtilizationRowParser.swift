@@ -4,8 +4,13 @@ struct UtilizationRowParser: ChunkableRowParser {
   private(set) var events: [UtilizationEvent] = []
   /// Patient index of each event, parallel to `events`.
   private(set) var owners: [Int32] = []
-  /// Per patient, the rows dated in `tallyWindow` (empty until the first such row).
-  private(set) var tallies: [EventTally] = []
+  /// Per patient, the rows dated in `tallyWindow` of the chunks appended so far (empty until one has such rows).
+  private var mergedTallies: [EventTally] = []
+  /// This parser's own rows dated in `tallyWindow`, one count per run of consecutive rows of one patient: rows come
+  /// grouped by patient, so a chunk of the file holds about one entry per patient it covers, not one per patient
+  /// of the file.
+  private var runOwners: [Int32] = []
+  private var runTallies: [EventTally] = []
   private let patientCount: Int
 
   private let directory: PatientDirectory
@@ -53,8 +58,11 @@ struct UtilizationRowParser: ChunkableRowParser {
     let type = try row.requiredEnumeration(eventType, types)
     let owner = try known ?? directory.resolve(id)
     if let tallyWindow, tallyWindow.contains(date) {
-      if tallies.isEmpty { tallies = Array(repeating: EventTally(), count: patientCount) }
-      tallies[Int(owner)].count(type)
+      if runOwners.last != owner {
+        runOwners.append(owner)
+        runTallies.append(EventTally())
+      }
+      runTallies[runTallies.count - 1].count(type)
     }
     guard retention.keeps(type, date) else { return }
     // Text columns have nothing to validate: read them only when kept.
@@ -71,13 +79,26 @@ struct UtilizationRowParser: ChunkableRowParser {
     owners.reserveCapacity(rows)
   }
 
+  /// Per patient, the rows dated in `tallyWindow`; empty when there were none.
+  var tallies: [EventTally] {
+    var all = mergedTallies
+    add(runOwners, runTallies, to: &all)
+    return all
+  }
+
   mutating func append(_ next: UtilizationRowParser, lineOffset: Int) {
     events += next.events
     owners += next.owners
-    if tallies.isEmpty {
-      tallies = next.tallies
-    } else if !next.tallies.isEmpty {
-      for p in tallies.indices { tallies[p] += next.tallies[p] }
+    if !next.mergedTallies.isEmpty {
+      if mergedTallies.isEmpty { mergedTallies = Array(repeating: EventTally(), count: patientCount) }
+      for p in mergedTallies.indices { mergedTallies[p] += next.mergedTallies[p] }
     }
+    add(next.runOwners, next.runTallies, to: &mergedTallies)
+  }
+
+  private func add(_ owners: [Int32], _ counts: [EventTally], to all: inout [EventTally]) {
+    guard !owners.isEmpty else { return }
+    if all.isEmpty { all = Array(repeating: EventTally(), count: patientCount) }
+    for k in owners.indices { all[Int(owners[k])] += counts[k] }
   }
 }

@@ -106,6 +106,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// Parses ISO bytes without allocating: `YYYY-MM-DD` optionally followed by `T…` or ` …` (a time, ignored).
   public static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    if b.count == 10, let day = plainISO(b) { return day }
     guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
     if b.count > 10 {
       let sep = b[10]
@@ -118,6 +119,40 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 
   @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+  /// The first year of `monthStarts`.
+  private static let tableYear = 1900
+  /// The day number of the first of each month from January 1900 to January 2156, index (year − 1900) × 12 +
+  /// month − 1: a month's length is the difference to the next entry.
+  private static let monthStarts: [Int32] = (0...(256 * 12)).map { i in
+    Int32(daysFromCivil(year: tableYear + i / 12, month: i % 12 + 1, day: 1))
+  }
+
+  /// The hot path of ingest: exactly `YYYY-MM-DD`, a year in 1900–2155 and a real date, read with one table
+  /// lookup; nil for anything else, which `parseISO` then decides the long way (so nil never means invalid here).
+  @inline(__always) static func plainISO(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    let y0 = b[0] &- 0x30
+    let y1 = b[1] &- 0x30
+    let y2 = b[2] &- 0x30
+    let y3 = b[3] &- 0x30
+    let m0 = b[5] &- 0x30
+    let m1 = b[6] &- 0x30
+    let d0 = b[8] &- 0x30
+    let d1 = b[9] &- 0x30
+    guard b[4] == 0x2D, b[7] == 0x2D, max(max(max(y0, y1), max(y2, y3)), max(max(m0, m1), max(d0, d1))) <= 9 else {
+      return nil
+    }
+    let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+    let month = Int(m0) * 10 + Int(m1)
+    let day = Int32(d0) * 10 + Int32(d1)
+    let index = (year - tableYear) * 12 + month - 1
+    guard month >= 1, month <= 12, index >= 0, index < 256 * 12 else { return nil }
+    return monthStarts.withUnsafeBufferPointer { starts in
+      let first = starts[index]
+      guard day >= 1, day <= starts[index + 1] - first else { return nil }
+      return Day(number: first + day - 1)
+    }
+  }
 
   @inline(__always) static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
     var v = 0
