@@ -115,4 +115,3 @@ import Testing
     #expect(match("EMERGENCY DEPARTMENT VISIT", map: ["emergency department visit": "ed"]) == .ed)
   }
 }
-
