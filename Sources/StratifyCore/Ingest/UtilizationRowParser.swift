@@ -82,7 +82,7 @@ struct UtilizationRowParser: ChunkableRowParser {
   /// Per patient, the rows dated in `tallyWindow`; empty when there were none.
   var tallies: [EventTally] {
     var all = mergedTallies
-    add(runOwners, runTallies, to: &all)
+    Self.add(runOwners, runTallies, to: &all, patientCount: patientCount)
     return all
   }
 
@@ -93,10 +93,11 @@ struct UtilizationRowParser: ChunkableRowParser {
       if mergedTallies.isEmpty { mergedTallies = Array(repeating: EventTally(), count: patientCount) }
       for p in mergedTallies.indices { mergedTallies[p] += next.mergedTallies[p] }
     }
-    add(next.runOwners, next.runTallies, to: &mergedTallies)
+    Self.add(next.runOwners, next.runTallies, to: &mergedTallies, patientCount: patientCount)
   }
 
-  private func add(_ owners: [Int32], _ counts: [EventTally], to all: inout [EventTally]) {
+  /// Static, so that `all` can be a stored property of the parser without a copy of the parser (and of `all`).
+  private static func add(_ owners: [Int32], _ counts: [EventTally], to all: inout [EventTally], patientCount: Int) {
     guard !owners.isEmpty else { return }
     if all.isEmpty { all = Array(repeating: EventTally(), count: patientCount) }
     for k in owners.indices { all[Int(owners[k])] += counts[k] }
