@@ -163,6 +163,39 @@ import Testing
     return outcome.chunksParsed
   }
 
+  /// Columns the rules do not read are not copied by the chunk parsers; their newlines still count, and the header
+  /// is read whole.
+  @Test(arguments: [2, 5, 11])
+  func unreadColumnsWithNewlinesKeepTheLines(chunks: Int) throws {
+    var lines = [Extracts.utilizationHeader]
+    for k in 0..<60 {
+      let type = k % 7 == 6 ? "emergency" : "ed"
+      let provider = k == 2 || k == 45 ? "\"DR\n\(k)\"" : "DR\(k)"
+      lines.append("P\(k % 3 + 1),2026-10-\(String(format: "%02d", k % 28 + 1)),\(type),\(provider),R07.9")
+    }
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let path = try folder.write("utilization.csv", lines.joined(separator: "\n") + "\n")
+    let directory = PatientDirectory(ids: ["P1", "P2", "P3"])
+    func read(chunks: Int) throws -> (UtilizationRowParser, ExtractFileOutcome) {
+      try ExtractFile.readChunked(.utilization, path: path, mapping: .identity, blockSize: 16, chunkCount: chunks) {
+        let parser = UtilizationRowParser(
+          binding: $0, directory: directory, patientCount: 3, stored: [], retention: .everything, tallyWindow: nil)
+        #expect(parser.skippedColumns == 0b11000)
+        return parser
+      }
+    }
+    let (sequential, one) = try read(chunks: 1)
+    let (chunked, many) = try read(chunks: chunks)
+    #expect(many.chunksParsed > 1)
+    #expect(many.rejects == one.rejects)
+    #expect(many.rejects.count == 8)
+    // Row 55 is on line 57, and rows 2 and 45 take two lines each.
+    #expect(many.rejects.last?.line == 59)
+    #expect(chunked.events == sequential.events)
+    #expect(chunked.owners == sequential.owners)
+  }
+
   @Test func aFileWithQuotedCommasIsCutIntoTheChunksAsked() throws {
     #expect(try chunksParsed(ChunkedIngestTests.rows(60, rejectEvery: 9), chunks: 7) == 7)
   }

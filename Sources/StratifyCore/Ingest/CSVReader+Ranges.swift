@@ -20,8 +20,12 @@ extension CSVReader {
   /// and an open quote there throws `IngestError.unterminatedQuote` (with a range-relative line).
   ///
   /// Nothing is hashed here: a chunked read fingerprints the whole file separately (`fingerprint()`).
+  ///
+  /// Fields whose index is set in `skipping` reach `body` empty (their bytes are not copied), except in the
+  /// range's first record when it starts the file (the header).
   func readRange(
-    offset: Int, length: Int, isLast: Bool, progress: ((Int) -> Void)? = nil, _ body: (CSVRecord) throws -> Void
+    offset: Int, length: Int, isLast: Bool, skipping: UInt64 = 0, progress: ((Int) -> Void)? = nil,
+    _ body: (CSVRecord) throws -> Void
   ) throws -> RangeSummary {
     let fd = try openForReading()
     defer { close(fd) }
@@ -36,6 +40,8 @@ extension CSVReader {
 
     return try withoutActuallyEscaping(body) { body in
       let state = RecordAssembler(deliver: body)
+      state.state.pointee.skipAfterRecord = skipping
+      if offset != 0 { state.state.pointee.skip = skipping }
       var done = 0
       while done < length {
         let n = pread(fd, buffer, min(blockSize, length - done), off_t(offset + done))

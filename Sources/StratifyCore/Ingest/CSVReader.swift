@@ -137,6 +137,10 @@ final class RecordAssembler {
     var mayHoldNewlines = true
     /// The assembler, for the row callback (the field callback needs only this state).
     var owner: Unmanaged<RecordAssembler>?
+    /// Fields (by index, below 64) whose bytes are not copied: they arrive empty, still counted and still
+    /// searched for newlines. `skipAfterRecord` takes over once a record is complete (the header stays whole).
+    var skip: UInt64 = 0
+    var skipAfterRecord: UInt64 = 0
   }
 
   let deliver: (CSVRecord) throws -> Void
@@ -186,7 +190,9 @@ final class RecordAssembler {
     guard !s.pointee.failed else { return }
     if s.pointee.endCount == 0 { s.pointee.recordLine = s.pointee.line }
     if !field.isEmpty {
-      let needed = s.pointee.byteCount + field.count
+      let index = UInt64(truncatingIfNeeded: s.pointee.endCount)
+      let copied = index < 64 && (s.pointee.skip >> index) & 1 == 1 ? 0 : field.count
+      let needed = s.pointee.byteCount + copied
       if needed > s.pointee.byteCapacity {
         let capacity = max(needed, s.pointee.byteCapacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -196,7 +202,7 @@ final class RecordAssembler {
         s.pointee.byteCapacity = capacity
       }
       UnsafeMutableRawPointer(s.pointee.bytes + s.pointee.byteCount).copyMemory(
-        from: field.baseAddress!, byteCount: field.count)
+        from: field.baseAddress!, byteCount: copied)
       s.pointee.byteCount = needed
       // Newlines can only sit inside quoted fields here; each one is a physical line.
       var p = field.baseAddress!
@@ -236,6 +242,7 @@ final class RecordAssembler {
     }
     s.pointee.byteCount = 0
     s.pointee.endCount = 0
+    s.pointee.skip = s.pointee.skipAfterRecord
     if terminator == 0x0A { s.pointee.line += 1 }
   }
 }

@@ -11,6 +11,19 @@ protocol ChunkableRowParser: ExtractRowParser, Sendable {
   /// Appends the rows `next` accepted from the chunk that follows this parser's; `lineOffset` is the number of
   /// lines before that chunk (the chunk's lines count from 1).
   mutating func append(_ next: Self, lineOffset: Int)
+  /// Fields (by index, below 64) `parse` never reads: the reader need not copy their bytes.
+  var skippedColumns: UInt64 { get }
+}
+
+extension ChunkableRowParser {
+  var skippedColumns: UInt64 { 0 }
+
+  /// The fields below 64 of a `fieldCount`-field record that are none of `read`.
+  static func columns(notIn read: [BoundColumn?], fieldCount: Int) -> UInt64 {
+    var mask: UInt64 = fieldCount >= 64 ? ~0 : (1 << UInt64(fieldCount)) - 1
+    for case let column? in read where column.index < 64 { mask &= ~(1 << UInt64(column.index)) }
+    return mask
+  }
 }
 
 extension ExtractFile {
@@ -44,6 +57,7 @@ extension ExtractFile {
 
     let starts = [0] + cuts
     let ends = cuts + [total]
+    let skipped = makeParser(binding).skippedColumns
     let results = ChunkResults<Parser>(count: starts.count)
     let counter = ProgressCounter()
     // The workers and the hash each on their own serial queue: those get a thread each, whereas
@@ -68,7 +82,7 @@ extension ExtractFile {
               var skipHeader = job == 0
               let summary = try reader.readRange(
                 offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1,
-                progress: report
+                skipping: skipped, progress: report
               ) { record in
                 if skipHeader {
                   skipHeader = false

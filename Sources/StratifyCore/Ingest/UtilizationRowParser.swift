@@ -20,6 +20,7 @@ struct UtilizationRowParser: ChunkableRowParser {
   private let types: EnumMatcher<EventType>
   private let retention: EventRetention
   private let tallyWindow: ClosedRange<Day>?
+  let skippedColumns: UInt64
   /// The previous row's id and patient: rows usually come grouped by patient, so most rows skip the hash lookup.
   private var lastKey: ShortPatientID?
   private var lastOwner: Int32 = 0
@@ -40,6 +41,9 @@ struct UtilizationRowParser: ChunkableRowParser {
     storeProviderID = stored.contains(.utilizationProviderID)
     storePrimaryDx = stored.contains(.utilizationPrimaryDx)
     types = EnumMatcher(valueMap: eventType.valueMap)
+    skippedColumns = Self.columns(
+      notIn: [patientID, eventDate, eventType, storeProviderID ? providerID : nil, storePrimaryDx ? primaryDx : nil],
+      fieldCount: binding.fieldCount)
   }
 
   mutating func parse(_ row: RowReader) throws {
