@@ -35,6 +35,9 @@ struct Typed: Sendable {
   /// For a condition inside an aggregate over utilization: when it is true, the current row's event_type is one of
   /// these (nil: it says nothing about the type). What ingest must keep is derived from it (`UtilizationReach`).
   var eventTypes: Set<EventType>? = nil
+  /// For a list field of the patient: its length read in place, so that `len` does not retain the list (lists of
+  /// codes are shared between patients, and so between the threads scoring them).
+  var listCount: Fn<Int>? = nil
 
   /// Evaluates to a dynamically typed `Value` (feature slots, explain).
   func value(_ ctx: EvaluationContext) -> Value {

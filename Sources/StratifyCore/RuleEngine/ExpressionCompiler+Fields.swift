@@ -33,6 +33,11 @@ extension ExpressionCompiler {
       preconditionFailure("RecordSchema lists \(spec.name) but fieldRead does not read it")
     }
     var typed = Typed(type: spec.type, nullable: spec.nullable, code: code)
+    switch (kind, spec.name) {
+    case (.patient, "conditions"): typed.listCount = { ctx in row(ctx).map { ctx.patients[$0].conditions.count } }
+    case (.patient, "social_needs"): typed.listCount = { ctx in row(ctx).map { ctx.patients[$0].socialNeeds.count } }
+    default: break
+    }
     if ["event_type", "admit_type", "disposition"].contains(spec.name) {
       typed.enumField = EnumFieldRead(kind: kind, field: spec.name, row: currentRow ? nil : row)
     }

@@ -47,6 +47,7 @@ extension ExpressionCompiler {
       let p = try positional(name, args, count: 1, at: at)
       let t = try compile(p[0].value)
       guard let f = t.asList else { throw fail(p[0].value.startOffset, "len needs a list, found \(t.type)") }
+      if let count = t.listCount { return Typed(type: .int, nullable: t.nullable, code: .int(count)) }
       return Typed(type: .int, nullable: t.nullable, code: .int { ctx in f(ctx)?.count })
     case "has_any":
       let p = try positional(name, args, count: 2, at: at)
