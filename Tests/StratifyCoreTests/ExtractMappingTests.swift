@@ -98,6 +98,28 @@ import Testing
     return copy.withUTF8 { EnumMatcher<EventType>(valueMap: map).match($0) }
   }
 
+  @Test func fieldsOfUpTo16BytesPackIntoTwoWordsWithoutReadingPastThem() {
+    var generator = SystemRandomNumberGenerator()
+    for n in 0...16 {
+      // The field sits at the very end of its buffer, so a read past it would show in the words.
+      let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 32)
+      defer { buffer.deallocate() }
+      buffer.initialize(repeating: 0xFF)
+      for i in 0..<n { buffer[32 - n + i] = UInt8.random(in: 0...0x7F, using: &generator) }
+      let field = UnsafeBufferPointer(rebasing: buffer[(32 - n)...])
+      var expected: (UInt64, UInt64) = (0, 0)
+      for i in 0..<n {
+        if i < 8 {
+          expected.0 |= UInt64(field[i]) << UInt64(8 * i)
+        } else {
+          expected.1 |= UInt64(field[i]) << UInt64(8 * (i - 8))
+        }
+      }
+      let words = FieldBytes.words(field)
+      #expect(words.0 == expected.0 && words.1 == expected.1, "\(n) bytes")
+    }
+  }
+
   @Test func everySpellingMatchesIgnoringASCIICaseOnly() {
     for type in EventType.allCases {
       #expect(match(type.rawValue) == type)

@@ -193,16 +193,25 @@ final class RecordAssembler {
       let index = UInt64(truncatingIfNeeded: s.pointee.endCount)
       let copied = index < 64 && (s.pointee.skip >> index) & 1 == 1 ? 0 : field.count
       let needed = s.pointee.byteCount + copied
-      if needed > s.pointee.byteCapacity {
-        let capacity = max(needed, s.pointee.byteCapacity * 2)
+      // 16 bytes of room past the field: a short one is stored as two whole words.
+      if needed + 16 > s.pointee.byteCapacity {
+        let capacity = max(needed + 16, s.pointee.byteCapacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         grown.update(from: s.pointee.bytes, count: s.pointee.byteCount)
         s.pointee.bytes.deallocate()
         s.pointee.bytes = grown
         s.pointee.byteCapacity = capacity
       }
-      UnsafeMutableRawPointer(s.pointee.bytes + s.pointee.byteCount).copyMemory(
-        from: field.baseAddress!, byteCount: copied)
+      let target = UnsafeMutableRawPointer(s.pointee.bytes + s.pointee.byteCount)
+      if copied <= 16 {
+        // Most fields: two loads and two stores instead of a call to memmove.
+        let (low, high) = FieldBytes.words(
+          UnsafeBufferPointer(start: field.baseAddress!.assumingMemoryBound(to: UInt8.self), count: copied))
+        target.storeBytes(of: low.littleEndian, as: UInt64.self)
+        target.storeBytes(of: high.littleEndian, toByteOffset: 8, as: UInt64.self)
+      } else {
+        target.copyMemory(from: field.baseAddress!, byteCount: copied)
+      }
       s.pointee.byteCount = needed
       // Newlines can only sit inside quoted fields here; each one is a physical line.
       var p = field.baseAddress!

@@ -16,6 +16,30 @@ enum FieldBytes {
 
   @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 
+  /// Up to 16 bytes (`b.count` ≤ 16) as two little-endian words, zero-padded: read with a few overlapping loads
+  /// that never go past the field (a byte-wise copy into a stack buffer costs a call and a store-forwarding stall
+  /// on every row).
+  @inline(__always) static func words(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    guard let base = b.baseAddress else { return (0, 0) }
+    let p = UnsafeRawPointer(base)
+    let n = b.count
+    if n >= 8 {
+      let low = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+      guard n > 8 else { return (low, 0) }
+      // The last eight bytes, shifted down over the ones already in `low`.
+      let tail = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+      return (low, tail >> UInt64(8 * (16 - n)))
+    }
+    if n >= 4 {
+      let head = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+      let tail = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+      return (head | tail << UInt64(8 * (n - 4)), 0)
+    }
+    var low: UInt64 = 0
+    for i in 0..<n { low |= UInt64(b[i]) << UInt64(8 * i) }
+    return (low, 0)
+  }
+
   /// Whether `b` equals `lowercase` (already lower case) ignoring ASCII case.
   @inline(__always) static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
     guard b.count == lowercase.count else { return false }
@@ -114,11 +138,8 @@ struct EnumMatcher<Value: RawRepresentable & CaseIterable & Sendable>: Sendable 
 
   /// The bytes lower-cased into two little-endian words, zero-padded (`b.count` ≤ 16).
   @inline(__always) private static func pack(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-    var words: (UInt64, UInt64) = (0, 0)
-    if let base = b.baseAddress {
-      withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: b.count) }
-    }
-    return (lower(UInt64(littleEndian: words.0)), lower(UInt64(littleEndian: words.1)))
+    let (low, high) = FieldBytes.words(b)
+    return (lower(low), lower(high))
   }
 
   /// ASCII upper-case letters lower-cased in all eight bytes at once; other bytes (including non-ASCII) unchanged.

@@ -11,13 +11,12 @@ struct ShortPatientID: Hashable {
 
   /// nil when `bytes` is empty, longer than 16 bytes, or not all ASCII.
   @inline(__always) init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-    guard let base = bytes.baseAddress, !bytes.isEmpty, bytes.count <= 16 else { return nil }
-    // The bytes, little-endian, in two zero-padded words (one copy instead of a loop over the bytes).
-    var words: (UInt64, UInt64) = (0, 0)
-    withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
-    guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
-    low = UInt64(littleEndian: words.0)
-    high = UInt64(littleEndian: words.1)
+    guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+    // The bytes, little-endian, in two zero-padded words.
+    let (low, high) = FieldBytes.words(bytes)
+    guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
+    self.low = low
+    self.high = high
     count = UInt8(bytes.count)
   }
 
