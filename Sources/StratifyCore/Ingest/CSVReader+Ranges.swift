@@ -23,20 +23,53 @@ extension CSVReader {
   ///
   /// Fields whose index is set in `skipping` reach `body` empty (their bytes are not copied), except in the
   /// range's first record when it starts the file (the header).
+  ///
+  /// With `mapped`, the range is parsed in place from a mapping of it (`MappedFile`); otherwise, or when it
+  /// cannot be mapped, it is read with `pread(2)`.
   func readRange(
-    offset: Int, length: Int, isLast: Bool, skipping: UInt64 = 0, progress: ((Int) -> Void)? = nil,
-    _ body: (CSVRecord) throws -> Void
+    offset: Int, length: Int, isLast: Bool, skipping: UInt64 = 0, mapped: Bool = false,
+    progress: ((Int) -> Void)? = nil, _ body: (CSVRecord) throws -> Void
   ) throws -> RangeSummary {
     let fd = try openForReading()
     defer { close(fd) }
+    func parse(_ block: (_ done: Int, _ count: Int) throws -> UnsafeRawBufferPointer) throws -> RangeSummary {
+      try parseRange(
+        offset: offset, length: length, isLast: isLast, skipping: skipping, progress: progress, block: block, body)
+    }
+    if mapped,
+      let summary = try MappedFile.withWindow(
+        fd, offset: offset, length: length,
+        { window in
+          try parse { done, count in UnsafeRawBufferPointer(rebasing: window[done..<(done + count)]) }
+        })
+    {
+      return summary
+    }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: readBlockSize, alignment: 16)
+    defer { buffer.deallocate() }
+    return try parse { done, count in
+      while true {
+        let n = pread(fd, buffer, count, off_t(offset + done))
+        if n >= 0 { return UnsafeRawBufferPointer(start: buffer, count: n) }
+        if errno != EINTR {
+          throw IngestError.unreadable(file: self.fileName, path: self.path, reason: String(cString: strerror(errno)))
+        }
+      }
+    }
+  }
+
+  /// `readRange`'s parse, with `block(done, count)` giving up to `count` bytes of the range from `done` on (empty at
+  /// the end of the file).
+  private func parseRange(
+    offset: Int, length: Int, isLast: Bool, skipping: UInt64, progress: ((Int) -> Void)?,
+    block: (_ done: Int, _ count: Int) throws -> UnsafeRawBufferPointer, _ body: (CSVRecord) throws -> Void
+  ) throws -> RangeSummary {
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
       throw IngestError.unreadable(file: fileName, path: path, reason: "libcsv could not allocate its parser")
     }
     defer { csv_free(&parser) }
     let blockSize = readBlockSize
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
-    defer { buffer.deallocate() }
 
     return try withoutActuallyEscaping(body) { body in
       let state = RecordAssembler(deliver: body)
@@ -44,13 +77,9 @@ extension CSVReader {
       if offset != 0 { state.state.pointee.skip = skipping }
       var done = 0
       while done < length {
-        let n = pread(fd, buffer, min(blockSize, length - done), off_t(offset + done))
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
-        }
+        let chunk = try block(done, min(blockSize, length - done))
+        let n = chunk.count
         if n == 0 { break }
-        let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
         var skip = 0
         if offset + done == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
         done += n
@@ -77,6 +106,35 @@ extension CSVReader {
       }
       return RangeSummary(recordCount: state.recordCount, newlineCount: state.line - 1, endsBetweenRecords: between)
     }
+  }
+
+  /// The file's size and SHA-256 from windows of it mapped in turn (read with `read(2)` when one cannot be
+  /// mapped), on the calling thread: a chunked read runs it beside the parsers.
+  func mappedFingerprint() throws -> (byteCount: Int, sha256: String) {
+    let fd = try openForReading()
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
+    }
+    let size = Int(info.st_size)
+    var hasher = SHA256()
+    var done = 0
+    let window = 16 << 20
+    while done < size {
+      let length = min(window, size - done)
+      let hashed: Void? = MappedFile.withWindow(fd, offset: done, length: length) { bytes in
+        var k = 0
+        while k < bytes.count {
+          let end = min(k + readBlockSize, bytes.count)
+          hasher.update(UnsafeRawBufferPointer(rebasing: bytes[k..<end]))
+          k = end
+        }
+      }
+      guard hashed != nil else { return try fingerprint() }
+      done += length
+    }
+    return (size, hasher.finalize().hex)
   }
 
   /// The file's size and SHA-256, read on the calling thread (a chunked read runs it beside the parsers).

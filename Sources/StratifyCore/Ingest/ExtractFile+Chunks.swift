@@ -65,7 +65,7 @@ extension ExtractFile {
     let jobs = DispatchGroup()
     DispatchQueue(label: "stratify.ingest.fingerprint").async(group: jobs) {
       let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
-      results.setFingerprint(Result { try reader.fingerprint() })
+      results.setFingerprint(Result { try reader.mappedFingerprint() })
     }
     for _ in 0..<min(chunkCount, starts.count) {
       DispatchQueue(label: "stratify.ingest.chunk").async(group: jobs) {
@@ -82,7 +82,7 @@ extension ExtractFile {
               var skipHeader = job == 0
               let summary = try reader.readRange(
                 offset: starts[job], length: ends[job] - starts[job], isLast: job == starts.count - 1,
-                skipping: skipped, progress: report
+                skipping: skipped, mapped: true, progress: report
               ) { record in
                 if skipHeader {
                   skipHeader = false
