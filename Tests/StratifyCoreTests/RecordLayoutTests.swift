@@ -14,4 +14,15 @@ import Testing
     record.line = 7
     #expect(record.medicationCount == nil && record.line == 7)
   }
+
+  @Test func aScoreTakes40BytesAndKeepsItsValues() {
+    #expect(MemoryLayout<PatientScore>.stride == 40)
+    var score = PatientScore(
+      patient: 999_999, score: -RuleSet.maxPoints * 20, tier: "t", contributions: [], actions: [])
+    #expect(score.patient == 999_999 && score.score == -2_000_000)
+    score.score = nil
+    #expect(score.score == nil)
+    score.score = 0
+    #expect(score.score == 0)
+  }
 }

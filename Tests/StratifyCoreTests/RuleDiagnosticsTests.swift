@@ -108,6 +108,15 @@ import Testing
       text: RuleFileFixture.ruleFile(features: "  a: 👉b + 1\n  b: 2\n"),
       message: "feature 'b' is defined below"),
     Case(
+      name: "points out of range",
+      text: RuleFileFixture.ruleFile(scoring: "  - { id: huge, label: Huge, when: age > 1, points: 👉3000000000 }\n"),
+      message: "points must be between -100000 and 100000, found 3000000000"),
+    Case(
+      name: "band points out of range",
+      text: RuleFileFixture.ruleFile(
+        scoring: "  - id: b\n    label: B\n    bands: { of: age, ranges: [ { at_least: 0, points: 👉-100001 } ] }\n"),
+      message: "points must be between -100000 and 100000, found -100001"),
+    Case(
       name: "comparing a date with a number",
       text: RuleFileFixture.ruleFile(features: "  soon: count(discharges, discharge_date > as_of - 👉30)\n"),
       message: "add a duration to a date"),

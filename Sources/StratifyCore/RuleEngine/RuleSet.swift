@@ -3,6 +3,8 @@
 public struct RuleSet: Sendable {
   /// Highest `stratify:` language version this build understands.
   public static let highestSupportedVersion = 1
+  /// The largest points one rule or band may give or take away.
+  public static let maxPoints = 100_000
 
   /// The rule file as given (for diagnostics and manifests).
   public var file: String

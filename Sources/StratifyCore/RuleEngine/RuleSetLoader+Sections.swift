@@ -209,7 +209,7 @@ extension RuleSetLoader {
         continue
       }
       guard let when = condition(whenNode, "the 'when' of rule '\(id)'"),
-        let points = source.int(pointsNode, "the points of rule '\(id)'")
+        let points = source.int(pointsNode, "the points of rule '\(id)'"), checkPoints(points, at: pointsNode)
       else {
         brokenIDs.insert(id)
         continue
@@ -218,6 +218,14 @@ extension RuleSetLoader {
         ScoringRule(id: id, label: label, location: source.location(item), kind: .points(when: when, points: points)))
     }
     return rules
+  }
+
+  /// Points of a rule or band, at most `RuleSet.maxPoints` either way (so that any total fits the 32 bits a
+  /// score is kept in); false after reporting a value outside.
+  mutating func checkPoints(_ points: Int, at node: Node) -> Bool {
+    guard abs(points) > RuleSet.maxPoints else { return true }
+    source.error(node, "points must be between -\(RuleSet.maxPoints) and \(RuleSet.maxPoints), found \(points)")
+    return false
   }
 
   /// `bands: { of: expression, ranges: [ {at_least|at_most|equals|from+to, points, label} … ] }`.
@@ -246,7 +254,9 @@ extension RuleSetLoader {
       for entry in e where entry.key != "label" {
         if let n = source.int(entry.value, "'\(entry.key)'") { v[entry.key] = n } else { ok = false }
       }
-      guard ok, let points = v["points"] else { continue }
+      guard ok, let points = v["points"], checkPoints(points, at: e.first { $0.key == "points" }!.value) else {
+        continue
+      }
       let bandLabel = e.first { $0.key == "label" }.flatMap { source.string($0.value, "'label'") }
       var lower: Int?
       var upper: Int?
