@@ -19,7 +19,7 @@ public struct CSVRecord {
   public var count: Int { ends.count }
 
   /// The raw bytes of field `index` (unquoted, escapes resolved); valid only during the callback.
-  public func bytes(at index: Int) -> UnsafeBufferPointer<UInt8> {
+  @inline(__always) public func bytes(at index: Int) -> UnsafeBufferPointer<UInt8> {
     let start = index == 0 ? 0 : ends[index - 1]
     return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
   }

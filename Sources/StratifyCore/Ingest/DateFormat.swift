@@ -62,6 +62,12 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String { pattern }
 
+  /// `parse(_:)` with the contract's plain `YYYY-MM-DD` read inline (the hot path of ingest).
+  @inline(__always) func parseInline(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
+    if isISO, bytes.count == 10, let day = Day.plainISO(bytes) { return day }
+    return parse(bytes)
+  }
+
   /// The day written in `bytes`, or nil when they do not follow the format or name no real date.
   public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
     if isISO { return Day.parseISO(bytes) }

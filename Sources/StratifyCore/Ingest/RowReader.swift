@@ -52,8 +52,16 @@ struct RowReader {
     } ?? nil
   }
 
-  /// A date that must be present.
-  func requiredDate(_ column: BoundColumn) throws -> Day {
+  /// A date that must be present. The usual case, a plain date in a column without a value map, is read inline;
+  /// anything else (and every error) goes the general way.
+  @inline(__always) func requiredDate(_ column: BoundColumn) throws -> Day {
+    if column.valueMap == nil, let day = dateFormat.parseInline(FieldBytes.trimmed(record.bytes(at: column.index))) {
+      return day
+    }
+    return try requiredDateInGeneral(column)
+  }
+
+  @inline(never) private func requiredDateInGeneral(_ column: BoundColumn) throws -> Day {
     guard let day = try date(column) else { throw missing(column) }
     return day
   }
@@ -72,8 +80,17 @@ struct RowReader {
     return value
   }
 
-  /// An enumeration value that must be present.
-  func requiredEnumeration<Value>(_ column: BoundColumn, _ matcher: EnumMatcher<Value>) throws -> Value {
+  /// An enumeration value that must be present (a known value is returned inline; errors go the general way).
+  @inline(__always) func requiredEnumeration<Value>(_ column: BoundColumn, _ matcher: EnumMatcher<Value>) throws
+    -> Value
+  {
+    if let value = matcher.match(FieldBytes.trimmed(record.bytes(at: column.index))) { return value }
+    return try requiredEnumerationInGeneral(column, matcher)
+  }
+
+  @inline(never) private func requiredEnumerationInGeneral<Value>(
+    _ column: BoundColumn, _ matcher: EnumMatcher<Value>
+  ) throws -> Value {
     guard let value = try enumeration(column, matcher) else { throw missing(column) }
     return value
   }
