@@ -52,14 +52,24 @@ struct PatientRowParser: ChunkableRowParser {
     do {
       let pid = try row.requiredText(patientID!)
       id = pid
+      // Field by field in column order, so that the first problem in a row is the one reported.
+      var texts = PatientTexts.Packer()
+      row.pack(firstName, into: &texts)
+      row.pack(lastName, into: &texts)
+      let birth = try row.requiredDate(birthDate!)
+      row.pack(sex, into: &texts)
+      row.pack(phone, into: &texts)
+      try row.packRequired(practiceID!, into: &texts)
+      row.pack(pcpID, into: &texts)
+      row.pack(caseManagerID, into: &texts)
+      row.pack(payer, into: &texts)
+      let codes = row.codes(conditions, sharing: &conditionLists)
+      let medications = try row.count(medicationCount)
+      let needs = row.list(socialNeeds, sharing: &socialNeedLists)
       rows.append(
         PatientRecord(
-          id: pid, line: row.line, firstName: row.text(firstName), lastName: row.text(lastName),
-          birthDate: try row.requiredDate(birthDate!), sex: row.text(sex), phone: row.text(phone),
-          practiceID: try row.requiredText(practiceID!), pcpID: row.text(pcpID),
-          caseManagerID: row.text(caseManagerID), payer: row.text(payer),
-          conditions: row.codes(conditions, sharing: &conditionLists), medicationCount: try row.count(medicationCount),
-          socialNeeds: row.list(socialNeeds, sharing: &socialNeedLists), hospice: try row.yesNo(hospice),
+          id: pid, line: row.line, texts: texts.texts, birthDate: birth, conditions: codes,
+          medicationCount: medications, socialNeeds: needs, hospice: try row.yesNo(hospice),
           deceasedDate: try row.date(deceasedDate)))
       keys.append(ShortPatientID(pid))
     } catch {

@@ -38,6 +38,28 @@ struct RowReader {
     return value
   }
 
+  /// Adds the column's `text(_:)` to `packer` from its bytes (a `String` only for a column with a value map).
+  func pack(_ column: BoundColumn?, into packer: inout PatientTexts.Packer) {
+    guard let column, column.valueMap == nil else {
+      if var value = text(column) { value.withUTF8 { packer.add($0) } } else { packer.add(nil) }
+      return
+    }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    packer.add(raw.isEmpty ? nil : raw)
+  }
+
+  /// `pack(_:into:)` for a column that must be present.
+  func packRequired(_ column: BoundColumn, into packer: inout PatientTexts.Packer) throws {
+    guard column.valueMap == nil else {
+      guard var value = text(column) else { throw missing(column) }
+      value.withUTF8 { packer.add($0) }
+      return
+    }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    if raw.isEmpty { throw missing(column) }
+    packer.add(raw)
+  }
+
   /// A date; nil when absent or empty (unknown, never zero).
   func date(_ column: BoundColumn?) throws -> Day? {
     try withValue(column) { b -> Day? in
