@@ -4,8 +4,8 @@ import Testing
 
 /// A million patients are held at once: their record's size is part of the memory budget.
 @Suite struct RecordLayoutTests {
-  @Test func aPatientRecordTakes184BytesAndKeepsItsValues() {
-    #expect(MemoryLayout<PatientRecord>.stride == 184)
+  @Test func aPatientRecordTakes128BytesAndKeepsItsValues() {
+    #expect(MemoryLayout<PatientRecord>.stride == 128)
     var record = PatientRecord(
       id: "P1", line: 123_456_789, birthDate: Day(iso: "1950-01-02")!, practiceID: "PR1", medicationCount: 999_999_999)
     #expect(record.line == 123_456_789)
@@ -13,6 +13,49 @@ import Testing
     record.medicationCount = nil
     record.line = 7
     #expect(record.medicationCount == nil && record.line == 7)
+  }
+
+  static let texts: [[String?]] = [
+    ["Ann", "Lee", "F", "555-0100", "PR1", "DR1", "CM1", "medicare"],
+    [nil, nil, nil, nil, "PR1", nil, nil, nil],
+    ["", "", "", "", "", "", "", ""],
+    ["Zoë", "Nguyễn", "X", nil, "PR\u{212A}", "DR1", "", "self"],
+    // 56 bytes in all (the most that packs), then 57 (kept as Strings).
+    [String(repeating: "a", count: 49), nil, "F", nil, "PR1", nil, "CM1", nil],
+    [String(repeating: "a", count: 50), nil, "F", nil, "PR1", nil, "CM1", nil],
+    ["Ann", String(repeating: "b", count: 300), "F", nil, "PR1", nil, nil, "medicaid"],
+  ]
+
+  @Test(arguments: texts)
+  func theTextsOfARecordReadBackAsTheyWereGiven(values: [String?]) {
+    var record = PatientRecord(
+      id: "P1", firstName: values[0], lastName: values[1], birthDate: Day(iso: "1950-01-02")!, sex: values[2],
+      phone: values[3], practiceID: values[4]!, pcpID: values[5], caseManagerID: values[6], payer: values[7])
+    let read: [String?] = [
+      record.firstName, record.lastName, record.sex, record.phone, record.practiceID, record.pcpID,
+      record.caseManagerID, record.payer,
+    ]
+    #expect(read == values)
+    let before = record
+    record.phone = "555-0199"
+    #expect(record.phone == "555-0199" && record != before)
+    record.phone = values[3]
+    #expect(record == before)
+    record.lastName = String(repeating: "c", count: 60)
+    #expect(record.lastName?.count == 60 && record.firstName == values[0] && record.payer == values[7])
+  }
+
+  @Test func packedBytesReadBackAsTheStringsOfThoseBytes() {
+    let fields: [[UInt8]?] = [
+      [0x41, 0xFF, 0x42], nil, [], Array("é".utf8), [0x50, 0x31], nil, [0xC3], Array("x".utf8),
+    ]
+    var packer = PatientTexts.Packer()
+    for field in fields {
+      if let field { field.withUnsafeBufferPointer { packer.add($0) } } else { packer.add(nil) }
+    }
+    for (k, field) in fields.enumerated() {
+      #expect(packer.texts[PatientTexts.Field(rawValue: k)!] == field.map { String(decoding: $0, as: UTF8.self) })
+    }
   }
 
   @Test func aScoreTakes40BytesAndKeepsItsValues() {

@@ -22,10 +22,15 @@ struct PatientDirectory: Sendable {
 
   /// An empty directory with room for `capacity` patients.
   init(capacity: Int) {
+    reserveCapacity(capacity)
+  }
+
+  /// Makes room for `capacity` patients in all.
+  mutating func reserveCapacity(_ capacity: Int) {
     keys.reserveCapacity(capacity)
-    var size = 1024
+    var size = slots.count
     while size < capacity * 2 { size *= 2 }
-    slots = Array(repeating: 0, count: size)
+    if size > slots.count { grow(to: size) }
   }
 
   /// A directory of `ids` at positions 0, 1, … (tests).
@@ -38,8 +43,10 @@ struct PatientDirectory: Sendable {
 
   /// Adds an accepted patient's id at the next position; when an equal id is already there, adds nothing and
   /// returns that one's position.
-  mutating func insert(_ id: String) -> Int32? {
-    let key = ShortPatientID(id)
+  mutating func insert(_ id: String) -> Int32? { insert(id, key: ShortPatientID(id)) }
+
+  /// `insert(_:)` with the id's key already made (`ShortPatientID(id)`).
+  mutating func insert(_ id: String, key: ShortPatientID?) -> Int32? {
     // An id without a short key, or any id once some exist, may equal one stored another way.
     if key == nil || !otherIDs.isEmpty, let existing = position(of: id, key: key) { return existing }
     let position = Int32(keys.count)
@@ -49,7 +56,7 @@ struct PatientDirectory: Sendable {
       return nil
     }
     // One probe sequence finds an equal key or the empty slot it goes in.
-    if (keys.count + 1) * 2 > slots.count { grow() }
+    if (keys.count + 1) * 2 > slots.count { grow(to: slots.count * 2) }
     if let existing = insertShort(key, position) { return existing }
     keys.append(key)
     return nil
@@ -103,6 +110,30 @@ struct PatientDirectory: Sendable {
     return nil
   }
 
+  /// Reads the slots (and the keys they point to) that inserting or looking up `keys` will probe first, and
+  /// returns a value made from them that the caller must keep (so the reads are not optimized away).
+  ///
+  /// The table is far larger than the caches and a million ids land at random in it, so each insert would wait
+  /// for memory once or twice; reading a batch of slots in a tight loop of independent loads lets the processor
+  /// fetch them side by side, and the inserts that follow find them in the cache.
+  func touch(_ keys: ArraySlice<ShortPatientID?>) -> Int32 {
+    slots.withUnsafeBufferPointer { slots in
+      self.keys.withUnsafeBufferPointer { stored in
+        let mask = slots.count - 1
+        var sum: Int32 = 0
+        for key in keys {
+          guard let key else { continue }
+          let entry = slots[key.slot(mask: mask)]
+          sum &+= entry
+          if entry > 0, Int(entry) <= stored.count, let other = stored[Int(entry) - 1] {
+            sum &+= Int32(other.slot(mask: 1))
+          }
+        }
+        return sum
+      }
+    }
+  }
+
   @inline(__always) private func lookup(_ key: ShortPatientID) -> Int32? {
     slots.withUnsafeBufferPointer { slots in
       let mask = slots.count - 1
@@ -131,8 +162,8 @@ struct PatientDirectory: Sendable {
     }
   }
 
-  private mutating func grow() {
-    slots = Array(repeating: 0, count: slots.count * 2)
+  private mutating func grow(to size: Int) {
+    slots = Array(repeating: 0, count: size)
     let mask = slots.count - 1
     for (position, key) in keys.enumerated() {
       guard let key else { continue }

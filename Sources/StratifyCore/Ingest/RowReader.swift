@@ -38,6 +38,28 @@ struct RowReader {
     return value
   }
 
+  /// Adds the column's `text(_:)` to `packer` from its bytes (a `String` only for a column with a value map).
+  func pack(_ column: BoundColumn?, into packer: inout PatientTexts.Packer) {
+    guard let column, column.valueMap == nil else {
+      if var value = text(column) { value.withUTF8 { packer.add($0) } } else { packer.add(nil) }
+      return
+    }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    packer.add(raw.isEmpty ? nil : raw)
+  }
+
+  /// `pack(_:into:)` for a column that must be present.
+  func packRequired(_ column: BoundColumn, into packer: inout PatientTexts.Packer) throws {
+    guard column.valueMap == nil else {
+      guard var value = text(column) else { throw missing(column) }
+      value.withUTF8 { packer.add($0) }
+      return
+    }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    if raw.isEmpty { throw missing(column) }
+    packer.add(raw)
+  }
+
   /// A date; nil when absent or empty (unknown, never zero).
   func date(_ column: BoundColumn?) throws -> Day? {
     try withValue(column) { b -> Day? in
@@ -129,11 +151,11 @@ struct RowReader {
   }
 
   /// `codes(_:)`, sharing one array among the rows of `cache` whose field has the same bytes.
-  func codes(_ column: BoundColumn?, sharing cache: inout CodeListCache) -> [String] {
+  func codes(_ column: BoundColumn?, sharing cache: inout FieldListCache) -> [String] {
     guard let column, column.valueMap == nil else { return codes(column) }
     let raw = FieldBytes.trimmed(record.bytes(at: column.index))
     if raw.isEmpty { return [] }
-    return cache.codes(for: raw)
+    return cache.list(for: raw, parse: FieldBytes.codes)
   }
 
   /// One ICD-10-CM code, normalized; nil when absent or empty.
@@ -146,27 +168,16 @@ struct RowReader {
     withValue(column) { FieldBytes.list($0) } ?? []
   }
 
+  /// `list(_:)`, sharing one array among the rows of `cache` whose field has the same bytes.
+  func list(_ column: BoundColumn?, sharing cache: inout FieldListCache) -> [String] {
+    guard let column, column.valueMap == nil else { return list(column) }
+    let raw = FieldBytes.trimmed(record.bytes(at: column.index))
+    if raw.isEmpty { return [] }
+    return cache.list(for: raw, parse: FieldBytes.list)
+  }
+
   private func missing(_ column: BoundColumn) -> FieldProblem {
     FieldProblem(
       category: .missingRequired, column: column.spec.name, reason: "missing required value in \(column.spec.name)")
-  }
-}
-
-/// Code lists already parsed, by the field's bytes: patients with the same conditions (a million patients have a
-/// few hundred thousand distinct lists, most of them short and common) share one array instead of one each.
-struct CodeListCache {
-  private var entries: [Int: (raw: [UInt8], codes: [String])] = [:]
-  /// Entries kept at most, so the cache stays small beside the records.
-  static let capacity = 1 << 16
-
-  /// The normalized codes of `raw` (a non-empty, trimmed field).
-  mutating func codes(for raw: UnsafeBufferPointer<UInt8>) -> [String] {
-    var hasher = Hasher()
-    hasher.combine(bytes: UnsafeRawBufferPointer(raw))
-    let key = hasher.finalize()
-    if let entry = entries[key], entry.raw.elementsEqual(raw) { return entry.codes }
-    let codes = FieldBytes.codes(raw)
-    if entries[key] == nil, entries.count < Self.capacity { entries[key] = (Array(raw), codes) }
-    return codes
   }
 }

@@ -1,0 +1,102 @@
+/// The eight short texts of a patients.csv row — names, sex, phone, practice, PCP, case manager, payer — packed in
+/// 64 bytes inside the record instead of eight 16-byte `String`s (a million patients are held at once): a length
+/// byte per text, then their UTF-8 one after the other. Texts that do not fit (more than 56 bytes in all, about 3%
+/// of rows at 1M) are kept as `String`s in one shared box instead.
+///
+/// A text reads back as `String(decoding:as:)` of its bytes, which is what reading the field as a `String` gives.
+struct PatientTexts: Sendable, Equatable {
+  enum Field: Int, CaseIterable {
+    case firstName, lastName, sex, phone, practiceID, pcpID, caseManagerID, payer
+  }
+
+  /// Bytes of text the packed form holds.
+  static let capacity = 56
+  /// The length byte of an absent text (nil, not empty).
+  private static let absent: UInt8 = 0xFF
+
+  private var packed: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+  /// The texts, when they do not fit in `packed`.
+  private var box: Box?
+
+  private final class Box: Sendable {
+    let values: [String?]
+    init(_ values: [String?]) { self.values = values }
+  }
+
+  /// `values` in `Field` order.
+  init(_ values: [String?]) {
+    precondition(values.count == Field.allCases.count)
+    var packer = Packer()
+    for value in values {
+      if var text = value {
+        text.withUTF8 { packer.add($0) }
+      } else {
+        packer.add(nil)
+      }
+    }
+    self = packer.texts
+  }
+
+  subscript(field: Field) -> String? {
+    get {
+      if let box { return box.values[field.rawValue] }
+      return withUnsafeBytes(of: packed) { raw -> String? in
+        let count = raw[field.rawValue]
+        if count == Self.absent { return nil }
+        var start = Field.allCases.count
+        for k in 0..<field.rawValue where raw[k] != Self.absent { start += Int(raw[k]) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(count)]), as: UTF8.self)
+      }
+    }
+    set {
+      var values = Field.allCases.map { self[$0] }
+      values[field.rawValue] = newValue
+      self = PatientTexts(values)
+    }
+  }
+
+  static func == (a: PatientTexts, b: PatientTexts) -> Bool {
+    Field.allCases.allSatisfy { a[$0] == b[$0] }
+  }
+
+  /// Packs the texts of one row from their bytes, in `Field` order, without making a `String` unless they do not
+  /// fit.
+  struct Packer {
+    private(set) var texts = PatientTexts()
+    private var used = 0
+    private var added = 0
+    /// The texts so far, once they no longer fit.
+    private var spilled: [String?]?
+
+    init() {}
+
+    /// Adds the next text (nil when absent).
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>?) {
+      defer { added += 1 }
+      if spilled == nil, let bytes, bytes.count >= Int(PatientTexts.absent) || used + bytes.count > capacity {
+        spilled = (0..<added).map { texts[Field(rawValue: $0)!] }
+      }
+      if spilled != nil {
+        spilled!.append(bytes.map { String(decoding: $0, as: UTF8.self) })
+        if added == Field.allCases.count - 1 { texts = PatientTexts(box: Box(spilled!)) }
+        return
+      }
+      let start = Field.allCases.count + used
+      withUnsafeMutableBytes(of: &texts.packed) { raw in
+        guard let bytes else {
+          raw[added] = PatientTexts.absent
+          return
+        }
+        raw[added] = UInt8(bytes.count)
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+          (raw.baseAddress! + start).copyMemory(from: base, byteCount: bytes.count)
+        }
+      }
+      used += bytes?.count ?? 0
+    }
+  }
+
+  private init() {}
+
+  private init(box: Box) { self.box = box }
+}
