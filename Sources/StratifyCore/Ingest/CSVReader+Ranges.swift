@@ -36,14 +36,19 @@ extension CSVReader {
       try parseRange(
         offset: offset, length: length, isLast: isLast, skipping: skipping, progress: progress, block: block, body)
     }
-    if mapped,
-      let summary = try MappedFile.withWindow(
-        fd, offset: offset, length: length,
-        { window in
-          try parse { done, count in UnsafeRawBufferPointer(rebasing: window[done..<(done + count)]) }
-        })
-    {
-      return summary
+    // Each block mapped on its own and unmapped at the next: the mapped pages add one block, not the range, to the
+    // resident memory.
+    if mapped, MappedFile.canMap(fd, offset: offset, length: length) {
+      var block: UnsafeRawBufferPointer?
+      defer { block.map(MappedFile.unmap) }
+      return try parse { done, count in
+        block.map(MappedFile.unmap)
+        block = MappedFile.map(fd, offset: offset + done, length: count)
+        guard let block else {
+          throw IngestError.unreadable(file: self.fileName, path: self.path, reason: "file shrank while it was read")
+        }
+        return block
+      }
     }
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: readBlockSize, alignment: 16)
     defer { buffer.deallocate() }
@@ -120,7 +125,7 @@ extension CSVReader {
     let size = Int(info.st_size)
     var hasher = SHA256()
     var done = 0
-    let window = 16 << 20
+    let window = 4 << 20
     while done < size {
       let length = min(window, size - done)
       let hashed: Void? = MappedFile.withWindow(fd, offset: done, length: length) { bytes in

@@ -43,8 +43,11 @@ public struct IngestResult: Sendable {
     return nil
   }
 
-  /// The index in `patients` of the patient with this id.
+  /// The index in `patients` of the patient with this id (nil for everyone after `releaseDirectory()`).
   public func patientPosition(of id: String) -> Int? { directory.position(of: id).map(Int.init) }
+
+  /// Frees the directory of patient ids (about 32 MB at 1M patients) once nothing will look a patient up by id.
+  public mutating func releaseDirectory() { directory = PatientDirectory() }
 
   /// Throws `IngestError.rejectThresholdExceeded` (exit 65) when a file's rejected share is over the threshold.
   public func enforceRejectThreshold() throws {

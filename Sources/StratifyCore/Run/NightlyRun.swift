@@ -79,7 +79,9 @@ public enum NightlyRun {
     options.eventRetention = ruleSet.utilizationReach.retention(asOf: settings.asOf)
       .union(TransitionsOfCare.eventRetention(asOf: settings.asOf))
     options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
-    let ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
+    var ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
+    // The rows found their patients: no one is looked up by id after this.
+    ingest.releaseDirectory()
     let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
     checkpoint("ingested", settings)
     clock.restart()
