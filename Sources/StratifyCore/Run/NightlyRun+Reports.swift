@@ -35,8 +35,7 @@ extension NightlyRun {
   ) throws {
     let lanes: [@Sendable () throws -> Void] = [
       {
-        try WorklistWriter.writeCSV(items, to: staging + "/worklist.csv")
-        try WorklistWriter.writeListFiles(items, folder: staging + "/worklists")
+        try WorklistWriter.writeCSVFiles(items, to: staging + "/worklist.csv", listFolder: staging + "/worklists")
         try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
       },
       {
