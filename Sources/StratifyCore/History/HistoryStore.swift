@@ -304,7 +304,7 @@ public final class HistoryStore: Sendable {
   ) throws {
     var sorted = true
     for k in patients.indices.dropFirst()
-    where !patients[k - 1].patientID.utf8.lexicographicallyPrecedes(patients[k].patientID.utf8) {
+    where !patients[k - 1].patientID.utf8Precedes(patients[k].patientID) {
       sorted = false
       break
     }
