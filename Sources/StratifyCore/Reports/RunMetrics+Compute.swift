@@ -26,23 +26,30 @@ extension RunMetrics {
     for practice in practiceIDs { sum.merge(byPractice[practice]!, keepMembers: false) }
     let whole = sum
     let practiceTallies = byPractice
-    // The whole population's figures, then each practice's: independent, so computed on every core.
+    // Each practice's figures, and the whole population's worklist load: independent, so computed on every core. The
+    // whole population's other figures are its practices' added up (the practices partition the patients), not a
+    // second pass over every patient.
     var figures = [PopulationMetrics?](repeating: nil, count: practiceIDs.count + 1)
-    figures.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let out = buffer
-      DispatchQueue.concurrentPerform(iterations: practiceIDs.count + 1) { i in
-        if i == 0 {
-          out[0] = PopulationMetrics(
-            input, tally: whole, members: input.scores.indices, items: input.items, tierOrder: order,
-            isPractice: false, windowCounts: windowCounts)
-        } else {
-          let tally = practiceTallies[practiceIDs[i - 1]]!
-          out[i] = PopulationMetrics(
-            input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
-            tierOrder: order, isPractice: true, windowCounts: windowCounts)
+    var wholeWorklist: WorklistLoad?
+    withUnsafeMutablePointer(to: &wholeWorklist) { worklist in
+      figures.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let out = buffer
+        nonisolated(unsafe) let worklist = worklist
+        DispatchQueue.concurrentPerform(iterations: practiceIDs.count + 1) { i in
+          if i == 0 {
+            worklist.pointee = WorklistLoad(
+              items: input.items, caseManagers: whole.caseManagers, tiers: order, capacity: input.capacity)
+          } else {
+            let tally = practiceTallies[practiceIDs[i - 1]]!
+            out[i] = PopulationMetrics(
+              input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
+              tierOrder: order, isPractice: true, windowCounts: windowCounts)
+          }
         }
       }
     }
+    figures[0] = PopulationMetrics(
+      input, wholeTally: whole, worklist: wholeWorklist!, practices: figures.dropFirst().map { $0! }, tierOrder: order)
     let everyone = figures[0]!
     practices = practiceIDs.indices.map { k in
       PracticeMetrics(
@@ -122,6 +129,26 @@ extension PopulationMetrics {
       tierOrder: tierOrder)
     worklist = WorklistLoad(
       items: items, caseManagers: tally.caseManagers, tiers: tierOrder, capacity: input.capacity)
+    topRules = RuleFiring.top(
+      RunMetrics.topRuleCount, counts: tally.rules, population: patients, ruleSet: input.ruleSet)
+  }
+}
+
+extension PopulationMetrics {
+  /// The figures of every patient of `input`, tallied in `tally`, from the figures of the disjoint practices that make
+  /// up the population (`practices`) and its worklist load.
+  init(
+    _ input: MetricsInput, wholeTally tally: PopulationTally, worklist: WorklistLoad, practices: [PopulationMetrics],
+    tierOrder: [String]
+  ) {
+    patients = input.scores.count
+    var tiers = Dictionary(uniqueKeysWithValues: tierOrder.map { ($0, 0) })
+    for (tier, n) in tally.movement.patientsByTier { tiers[tier, default: 0] += n }
+    self.tiers = tiers
+    tierChanges = TierMovement(tally.movement, previous: input.previousTiers, countDeparted: true)
+    transitionsOfCare = TransitionsOfCare(merging: practices.map(\.transitionsOfCare), asOf: input.asOf)
+    utilizationByTier = TierUtilization.merged(practices.map(\.utilizationByTier), tierOrder: tierOrder)
+    self.worklist = worklist
     topRules = RuleFiring.top(
       RunMetrics.topRuleCount, counts: tally.rules, population: patients, ruleSet: input.ruleSet)
   }

@@ -103,6 +103,27 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
     readmissionShare = Figures.share(thirtyDayReadmissions, of: admissions)
   }
 
+  /// The figures of a population made of the disjoint populations `parts` (a whole organization from its practices):
+  /// every count is the sum of the parts' counts, every share computed from those sums.
+  init(merging parts: [TransitionsOfCare], asOf: Day) {
+    windowStart = (asOf - 29).description
+    windowEnd = asOf.description
+    discharges = parts.reduce(0) { $0 + $1.discharges }
+    patientsDischarged = parts.reduce(0) { $0 + $1.patientsDischarged }
+    func merged(_ measure: KeyPath<TransitionsOfCare, FollowUpMeasure>) -> FollowUpMeasure {
+      FollowUpMeasure(
+        eligible: parts.reduce(0) { $0 + $1[keyPath: measure].eligible },
+        met: parts.reduce(0) { $0 + $1[keyPath: measure].met },
+        pending: parts.reduce(0) { $0 + $1[keyPath: measure].pending })
+    }
+    contactWithinTwoBusinessDays = merged(\.contactWithinTwoBusinessDays)
+    visitWithinSevenDays = merged(\.visitWithinSevenDays)
+    visitWithinFourteenDays = merged(\.visitWithinFourteenDays)
+    admissions = parts.reduce(0) { $0 + $1.admissions }
+    thirtyDayReadmissions = parts.reduce(0) { $0 + $1.thirtyDayReadmissions }
+    readmissionShare = Figures.share(thirtyDayReadmissions, of: admissions)
+  }
+
   /// Whether stay `k` began within 30 days after another stay's discharge (the discharge day itself included). Of
   /// two same-day stays only the later one in (admit_date, file order) counts, so they never count each other.
   static func isReadmission(_ k: Int, among stays: ArraySlice<DischargeRecord>) -> Bool {
