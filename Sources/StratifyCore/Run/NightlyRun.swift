@@ -189,6 +189,14 @@ public enum NightlyRun {
       throw RunError.cannotWrite(path: staging, reason: "\(error)")
     }
     logger.info("outputs written", metadata: ["files": "\(outputs.count)", "seconds": "\(clock.lap())"])
+    let summary = RunSummary(
+      asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,
+      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
+    // The night's data is no longer needed: millions of allocations (records, scores, their arrays) that took a
+    // quarter of a second to free on this thread, before and after publishing. They are freed on another one while
+    // this one waits for the disk (an exiting process skips what is left).
+    let leftovers = Leftovers(values: (ingest, data, scores, items))
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(leftovers) {} }
 
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
@@ -197,9 +205,7 @@ public enum NightlyRun {
     if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
     publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
     logger.info("published", metadata: ["run": "runs/\(settings.asOf)", "seconds": "\(clock.lap())"])
-    return RunSummary(
-      asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,
-      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
+    return summary
   }
 
   /// Actions whose closing condition holds tonight, as history rows; `sinceLastRun` counts those that were open
@@ -253,11 +259,20 @@ public enum NightlyRun {
 
   /// Patients per tier in the rule set's tier order (the eligibility's `otherwise` tier last).
   static func tierCounts(_ scores: [PatientScore], ruleSet: RuleSet) -> [(tier: String, count: Int)] {
-    var counts: [String: Int] = [:]
-    for s in scores { counts[s.tier, default: 0] += 1 }
+    // A handful of tier names: found by comparison, not hashed per patient.
+    var seen: [String] = []
+    var counts: [Int] = []
+    for s in scores {
+      if let i = seen.firstIndex(of: s.tier) {
+        counts[i] += 1
+      } else {
+        seen.append(s.tier)
+        counts.append(1)
+      }
+    }
     var names = ruleSet.tiers.map(\.name)
     if let other = ruleSet.eligibility?.otherwiseTier, !names.contains(other) { names.append(other) }
-    return names.map { ($0, counts[$0] ?? 0) }
+    return names.map { name in (name, seen.firstIndex(of: name).map { counts[$0] } ?? 0) }
   }
 
   /// The test hook behind `RunSettings.pauseAt`: announce the checkpoint with a marker file, then wait to be killed.
@@ -279,6 +294,12 @@ struct StageClock {
     defer { last = now }
     return (Double(now - last) / 1e6).rounded() / 1000
   }
+}
+
+/// Values handed to another thread to be freed there.
+private final class Leftovers<Values>: @unchecked Sendable {
+  let values: Values
+  init(values: Values) { self.values = values }
 }
 
 /// The outcome of a job run on another thread; `DispatchGroup.wait()` orders the write before the read.
