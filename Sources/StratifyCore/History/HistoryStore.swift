@@ -277,17 +277,47 @@ public final class HistoryStore: Sendable {
         run.startedAt, run.finishedAt, run.ruleSetName, run.ruleSetVersion, run.ruleSetSHA256, run.inputsJSON,
         run.patients.count, run.worklistItems, run.overdueItems, run.closedActions, run.metricsJSON, id,
       ])
-    let actionStatement = try db.makeStatement(
+    // Tens of thousands of rows a night: bound through the SQLite C API (SQLite copies each text), not through an
+    // array of GRDB values per row.
+    let statement = try db.makeStatement(
       sql: """
         INSERT INTO action (run_id, patient_id, action, list, tier, opened_on, due, status, closed_on)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
-    for a in run.actions {
-      try actionStatement.execute(arguments: [
-        id, a.patientID, a.action, a.list, a.tier, a.openedOn.description, a.due.description,
-        a.closed ? "closed" : "open", a.closed ? run.asOf.description : nil,
-      ])
+    let sqlite = statement.sqliteStatement
+    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    func bind(_ column: Int32, _ text: String) {
+      var text = text
+      text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+          sqlite3_bind_text(sqlite, column, "", 0, transient)  // '' (a null pointer would bind NULL)
+          return
+        }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+          _ = sqlite3_bind_text(sqlite, column, $0, Int32(bytes.count), transient)
+        }
+      }
     }
+    let asOf = run.asOf.description
+    for a in run.actions {
+      sqlite3_bind_int64(sqlite, 1, id)
+      bind(2, a.patientID)
+      bind(3, a.action)
+      bind(4, a.list)
+      bind(5, a.tier)
+      bind(6, a.openedOn.description)
+      bind(7, a.due.description)
+      bind(8, a.closed ? "closed" : "open")
+      if a.closed { bind(9, asOf) } else { sqlite3_bind_null(sqlite, 9) }
+      let code = sqlite3_step(sqlite)
+      sqlite3_reset(sqlite)
+      guard code == SQLITE_DONE else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+          sql: statement.sql)
+      }
+    }
+    sqlite3_clear_bindings(sqlite)
   }
 
   /// Rows per `INSERT … VALUES (…), (…), …` statement of `insertScores`.
