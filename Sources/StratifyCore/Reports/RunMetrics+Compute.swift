@@ -212,24 +212,30 @@ struct PopulationTally: Sendable {
     var slotOf: [String: Int] = [:]
     var lastPractice: String?
     var slot = 0
+    // Records and scores read in place (a copy of each would retain and release its strings and arrays).
     input.data.patients.withUnsafeBufferPointer { records in
-      for k in range {
-        let score = input.scores[k]
-        let practice = records[score.patient].practiceID
-        if practice != lastPractice {
-          if let known = slotOf[practice] {
-            slot = known
-          } else {
-            slot = practices.count
-            practices.append(practice)
-            tallies.append(PopulationTally(ruleCount: ruleIDs.count))
-            slotOf[practice] = slot
+      input.scores.withUnsafeBufferPointer { scores in
+        for k in range {
+          let patient = scores[k].patient
+          let practice = records[patient].practiceID
+          if practice != lastPractice {
+            // A handful of practices, in no particular order: found by comparison while they are few.
+            if practices.count <= 8, let known = practices.firstIndex(of: practice) {
+              slot = known
+            } else if practices.count > 8, let known = slotOf[practice] {
+              slot = known
+            } else {
+              slot = practices.count
+              practices.append(practice)
+              tallies.append(PopulationTally(ruleCount: ruleIDs.count))
+              slotOf[practice] = slot
+            }
+            lastPractice = practice
           }
-          lastPractice = practice
+          tallies[slot].add(
+            k, scores[k], caseManager: records[patient].caseManagerID, patientID: records[patient].id,
+            previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
         }
-        tallies[slot].add(
-          k, score, caseManager: records[score.patient].caseManagerID, patientID: records[score.patient].id,
-          previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
       }
     }
     return Dictionary(uniqueKeysWithValues: zip(practices, tallies))
