@@ -45,7 +45,7 @@ public struct WorklistBuilder: Sendable {
       }
     }
     // Sort positions, not the items (large values), by a key of plain integers for the leading criteria (the list's
-    // rank among the lists, overdue, due, tier, score), `precedes` deciding only ties: the same order.
+    // rank among the lists, overdue, due, tier, score), then `precedes`'s remaining criteria: the same order.
     var assigned = Set<String>()
     var unassigned = Set<String>()
     for item in items {
@@ -65,7 +65,11 @@ public struct WorklistBuilder: Sendable {
         items.indices.sorted { a, b in
           let (x, y) = (keys[a], keys[b])
           if x != y { return x < y }
-          return Self.precedes(items[a], items[b])
+          // Equal keys: same list, overdue, due, tier and score; `precedes` goes on with patient_id, priority, action
+          // (read in place: a copy of each item would retain and release its strings).
+          if items[a].patientID != items[b].patientID { return items[a].patientID.utf8Precedes(items[b].patientID) }
+          if items[a].priority != items[b].priority { return items[a].priority < items[b].priority }
+          return items[a].action.utf8Precedes(items[b].action)
         }
       }
     }
