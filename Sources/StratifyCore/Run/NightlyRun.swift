@@ -195,8 +195,8 @@ public enum NightlyRun {
     // The night's data is no longer needed: millions of allocations (records, scores, their arrays) that took a
     // quarter of a second to free on this thread, before and after publishing. They are freed on another one while
     // this one waits for the disk (an exiting process skips what is left).
-    let leftovers = Leftovers(values: (ingest, data, scores, items))
-    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(leftovers) {} }
+    let leftovers = Leftovers((ingest, data, scores, items))
+    DispatchQueue.global(qos: .utility).async { leftovers.free() }
 
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
@@ -296,10 +296,12 @@ struct StageClock {
   }
 }
 
-/// Values handed to another thread to be freed there.
+/// Values handed to another thread to be freed there: `free` drops them on the thread that calls it, whichever
+/// thread releases the box last (it holds the last references to them).
 private final class Leftovers<Values>: @unchecked Sendable {
-  let values: Values
-  init(values: Values) { self.values = values }
+  private var values: Values?
+  init(_ values: Values) { self.values = values }
+  func free() { values = nil }
 }
 
 /// The outcome of a job run on another thread; `DispatchGroup.wait()` orders the write before the read.
@@ -308,17 +310,24 @@ private final class BackgroundResult: @unchecked Sendable {
 }
 
 /// The rest of the pending run's record, handed from the thread that computes it to the thread recording it: the
-/// first `provide` wins, `take` waits for it.
+/// first `provide` wins, `take` (called once) waits for it and moves it out, so that the record (which refers to the
+/// night's scores and records) is not kept alive here.
 private final class PendingDetails: @unchecked Sendable {
+  private enum State {
+    case waiting
+    case provided(Result<RunRecord.New, Error>)
+    case taken
+  }
+
   private let ready = DispatchSemaphore(value: 0)
   private let lock = NSLock()
-  private var value: Result<RunRecord.New, Error>?
+  private var state = State.waiting
 
   func provide(_ details: Result<RunRecord.New, Error>) {
     lock.lock()
     defer { lock.unlock() }
-    guard value == nil else { return }
-    value = details
+    guard case .waiting = state else { return }
+    state = .provided(details)
     ready.signal()
   }
 
@@ -326,6 +335,8 @@ private final class PendingDetails: @unchecked Sendable {
     ready.wait()
     lock.lock()
     defer { lock.unlock() }
-    return try value!.get()
+    guard case .provided(let details) = state else { preconditionFailure("the pending details are taken once") }
+    state = .taken
+    return try details.get()
   }
 }
