@@ -26,9 +26,9 @@ extension NightlyRun {
   }
 
   /// Writes the run's files but scores.csv (written beside the worklists and figures, as soon as the scores exist)
-  /// into the staging folder. The files are independent: the worklist CSVs and rejects are written on one thread
-  /// while worklist.html and the reports are written on another; every job runs, and the first error in the order
-  /// above is thrown.
+  /// into the staging folder. The files are independent: the worklist CSVs, rejects and reports are written on one
+  /// thread while worklist.html (the costliest) is written on another; every job runs, and the first error in the
+  /// order above is thrown.
   static func writeStaging(
     _ staging: String, settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, items: [WorklistItem],
     metrics: RunMetrics, recentRuns: [RunRecord]
@@ -37,13 +37,13 @@ extension NightlyRun {
       {
         try WorklistWriter.writeCSVFiles(items, to: staging + "/worklist.csv", listFolder: staging + "/worklists")
         try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
+        try RunReports.write(
+          metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
+          to: staging)
       },
       {
         try WorklistWriter.writeHTML(
           items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
-        try RunReports.write(
-          metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
-          to: staging)
       },
     ]
     var errors = [(any Error)?](repeating: nil, count: lanes.count)
