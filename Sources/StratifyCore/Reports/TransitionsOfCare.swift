@@ -76,9 +76,11 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
     visitWithinFourteenDays = FollowUpMeasure()
     admissions = 0
     thirtyDayReadmissions = 0
+    // Most patients have no stay: told by their offsets, before taking a slice of the stays.
+    let stayOffsets = data.discharges.offsets
     for p in patients {
+      guard stayOffsets[p] != stayOffsets[p + 1] else { continue }
       let stays = data.discharges[p]
-      guard !stays.isEmpty else { continue }
       let events = data.utilization[p]
       var discharged = false
       for k in stays.indices {
