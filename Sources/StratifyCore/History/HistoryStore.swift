@@ -210,17 +210,30 @@ public final class HistoryStore: Sendable {
   }
 
   /// Records a run as pending, with every patient's score and every action, in one transaction.
+  public func recordPending(_ run: RunRecord.New) throws {
+    try recordPending(uid: run.uid, asOf: run.asOf, patients: run.patients) { run }
+  }
+
+  /// Records a run as pending in one transaction, in two steps so that the million patient rows can go in while the
+  /// caller is still computing the rest: the run row (with placeholder figures) and every patient's score first, then
+  /// `details()` is called (it may wait for another thread) and its actions, counts and figures complete the run
+  /// row. Nothing is visible before the commit, so a run killed or failing at any point (including `details()`
+  /// throwing) leaves the history as it was.
   ///
   /// The patient and action rows reference the run row inserted at the start of the same transaction, so SQLite's
   /// per-row foreign-key check (a lookup in `run` for each of a million rows, ~30% of the insert) can only pass: it is
   /// turned off for this transaction and back on after it (a setting of the connection, not of the file).
-  public func recordPending(_ run: RunRecord.New) throws {
+  public func recordPending(
+    uid: String, asOf: Day, patients: PatientScoreRows, details: () throws -> RunRecord.New
+  ) throws {
     do {
       try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA foreign_keys = OFF")
         do {
           try db.inTransaction {
-            try Self.insertPending(db, run)
+            let id = try Self.insertPendingRun(db, uid: uid, asOf: asOf)
+            try Self.insertScores(db, runID: id, patients: patients)
+            try Self.completePending(db, id: id, try details())
             return .commit
           }
         } catch {
@@ -233,37 +246,78 @@ public final class HistoryStore: Sendable {
           throw DatabaseError(message: "foreign keys could not be turned back on")
         }
       }
+    } catch let error as StratifyError {
+      throw error
     } catch {
       throw RunError.history(path: path, reason: "\(error)")
     }
   }
 
-  static func insertPending(_ db: Database, _ run: RunRecord.New) throws {
+  /// The pending run's row, its figures still placeholders (`completePending` sets them in the same transaction).
+  static func insertPendingRun(_ db: Database, uid: String, asOf: Day) throws -> Int64 {
     try db.execute(
       sql: """
         INSERT INTO run (uid, as_of, state, started_at, finished_at, stratify_version, rule_set_name, rule_set_version,
           rule_set_sha256, inputs_json, patients, worklist_items, overdue_items, closed_actions, metrics_json)
-        VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, 'pending', '', NULL, ?, '', '', '', '', 0, 0, 0, 0, '')
+        """,
+      arguments: [uid, asOf.description, StratifyVersion.current])
+    return db.lastInsertedRowID
+  }
+
+  /// Sets the run row's figures and inserts its actions.
+  static func completePending(_ db: Database, id: Int64, _ run: RunRecord.New) throws {
+    try db.execute(
+      sql: """
+        UPDATE run SET started_at = ?, finished_at = ?, rule_set_name = ?, rule_set_version = ?, rule_set_sha256 = ?,
+          inputs_json = ?, patients = ?, worklist_items = ?, overdue_items = ?, closed_actions = ?, metrics_json = ?
+        WHERE id = ?
         """,
       arguments: [
-        run.uid, run.asOf.description, run.startedAt, run.finishedAt, StratifyVersion.current, run.ruleSetName,
-        run.ruleSetVersion, run.ruleSetSHA256, run.inputsJSON, run.patients.count, run.worklistItems,
-        run.overdueItems,
-        run.closedActions, run.metricsJSON,
+        run.startedAt, run.finishedAt, run.ruleSetName, run.ruleSetVersion, run.ruleSetSHA256, run.inputsJSON,
+        run.patients.count, run.worklistItems, run.overdueItems, run.closedActions, run.metricsJSON, id,
       ])
-    let id = db.lastInsertedRowID
-    try insertScores(db, runID: id, patients: run.patients)
-    let actionStatement = try db.makeStatement(
+    // Tens of thousands of rows a night: bound through the SQLite C API (SQLite copies each text), not through an
+    // array of GRDB values per row.
+    let statement = try db.makeStatement(
       sql: """
         INSERT INTO action (run_id, patient_id, action, list, tier, opened_on, due, status, closed_on)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
-    for a in run.actions {
-      try actionStatement.execute(arguments: [
-        id, a.patientID, a.action, a.list, a.tier, a.openedOn.description, a.due.description,
-        a.closed ? "closed" : "open", a.closed ? run.asOf.description : nil,
-      ])
+    let sqlite = statement.sqliteStatement
+    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    func bind(_ column: Int32, _ text: String) {
+      var text = text
+      text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+          sqlite3_bind_text(sqlite, column, "", 0, transient)  // '' (a null pointer would bind NULL)
+          return
+        }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+          _ = sqlite3_bind_text(sqlite, column, $0, Int32(bytes.count), transient)
+        }
+      }
     }
+    let asOf = run.asOf.description
+    for a in run.actions {
+      sqlite3_bind_int64(sqlite, 1, id)
+      bind(2, a.patientID)
+      bind(3, a.action)
+      bind(4, a.list)
+      bind(5, a.tier)
+      bind(6, a.openedOn.description)
+      bind(7, a.due.description)
+      bind(8, a.closed ? "closed" : "open")
+      if a.closed { bind(9, asOf) } else { sqlite3_bind_null(sqlite, 9) }
+      let code = sqlite3_step(sqlite)
+      sqlite3_reset(sqlite)
+      guard code == SQLITE_DONE else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+          sql: statement.sql)
+      }
+    }
+    sqlite3_clear_bindings(sqlite)
   }
 
   /// Rows per `INSERT … VALUES (…), (…), …` statement of `insertScores`.
@@ -280,7 +334,7 @@ public final class HistoryStore: Sendable {
   ) throws {
     var sorted = true
     for k in patients.indices.dropFirst()
-    where !patients[k - 1].patientID.utf8.lexicographicallyPrecedes(patients[k].patientID.utf8) {
+    where !patients[k - 1].patientID.utf8Precedes(patients[k].patientID) {
       sorted = false
       break
     }

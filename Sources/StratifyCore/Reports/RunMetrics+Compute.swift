@@ -26,23 +26,30 @@ extension RunMetrics {
     for practice in practiceIDs { sum.merge(byPractice[practice]!, keepMembers: false) }
     let whole = sum
     let practiceTallies = byPractice
-    // The whole population's figures, then each practice's: independent, so computed on every core.
+    // Each practice's figures, and the whole population's worklist load: independent, so computed on every core. The
+    // whole population's other figures are its practices' added up (the practices partition the patients), not a
+    // second pass over every patient.
     var figures = [PopulationMetrics?](repeating: nil, count: practiceIDs.count + 1)
-    figures.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let out = buffer
-      DispatchQueue.concurrentPerform(iterations: practiceIDs.count + 1) { i in
-        if i == 0 {
-          out[0] = PopulationMetrics(
-            input, tally: whole, members: input.scores.indices, items: input.items, tierOrder: order,
-            isPractice: false, windowCounts: windowCounts)
-        } else {
-          let tally = practiceTallies[practiceIDs[i - 1]]!
-          out[i] = PopulationMetrics(
-            input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
-            tierOrder: order, isPractice: true, windowCounts: windowCounts)
+    var wholeWorklist: WorklistLoad?
+    withUnsafeMutablePointer(to: &wholeWorklist) { worklist in
+      figures.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let out = buffer
+        nonisolated(unsafe) let worklist = worklist
+        DispatchQueue.concurrentPerform(iterations: practiceIDs.count + 1) { i in
+          if i == 0 {
+            worklist.pointee = WorklistLoad(
+              items: input.items, caseManagers: whole.caseManagers, tiers: order, capacity: input.capacity)
+          } else {
+            let tally = practiceTallies[practiceIDs[i - 1]]!
+            out[i] = PopulationMetrics(
+              input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
+              tierOrder: order, isPractice: true, windowCounts: windowCounts)
+          }
         }
       }
     }
+    figures[0] = PopulationMetrics(
+      input, wholeTally: whole, worklist: wholeWorklist!, practices: figures.dropFirst().map { $0! }, tierOrder: order)
     let everyone = figures[0]!
     practices = practiceIDs.indices.map { k in
       PracticeMetrics(
@@ -127,6 +134,26 @@ extension PopulationMetrics {
   }
 }
 
+extension PopulationMetrics {
+  /// The figures of every patient of `input`, tallied in `tally`, from the figures of the disjoint practices that make
+  /// up the population (`practices`) and its worklist load.
+  init(
+    _ input: MetricsInput, wholeTally tally: PopulationTally, worklist: WorklistLoad, practices: [PopulationMetrics],
+    tierOrder: [String]
+  ) {
+    patients = input.scores.count
+    var tiers = Dictionary(uniqueKeysWithValues: tierOrder.map { ($0, 0) })
+    for (tier, n) in tally.movement.patientsByTier { tiers[tier, default: 0] += n }
+    self.tiers = tiers
+    tierChanges = TierMovement(tally.movement, previous: input.previousTiers, countDeparted: true)
+    transitionsOfCare = TransitionsOfCare(merging: practices.map(\.transitionsOfCare), asOf: input.asOf)
+    utilizationByTier = TierUtilization.merged(practices.map(\.utilizationByTier), tierOrder: tierOrder)
+    self.worklist = worklist
+    topRules = RuleFiring.top(
+      RunMetrics.topRuleCount, counts: tally.rules, population: patients, ruleSet: input.ruleSet)
+  }
+}
+
 /// What the figures of one population need from a pass over its patients, mergeable: chunks of patients are
 /// tallied on several threads and merged in patient order; the whole population is the sum of its practices.
 struct PopulationTally: Sendable {
@@ -185,24 +212,30 @@ struct PopulationTally: Sendable {
     var slotOf: [String: Int] = [:]
     var lastPractice: String?
     var slot = 0
+    // Records and scores read in place (a copy of each would retain and release its strings and arrays).
     input.data.patients.withUnsafeBufferPointer { records in
-      for k in range {
-        let score = input.scores[k]
-        let practice = records[score.patient].practiceID
-        if practice != lastPractice {
-          if let known = slotOf[practice] {
-            slot = known
-          } else {
-            slot = practices.count
-            practices.append(practice)
-            tallies.append(PopulationTally(ruleCount: ruleIDs.count))
-            slotOf[practice] = slot
+      input.scores.withUnsafeBufferPointer { scores in
+        for k in range {
+          let patient = scores[k].patient
+          let practice = records[patient].practiceID
+          if practice != lastPractice {
+            // A handful of practices, in no particular order: found by comparison while they are few.
+            if practices.count <= 8, let known = practices.firstIndex(of: practice) {
+              slot = known
+            } else if practices.count > 8, let known = slotOf[practice] {
+              slot = known
+            } else {
+              slot = practices.count
+              practices.append(practice)
+              tallies.append(PopulationTally(ruleCount: ruleIDs.count))
+              slotOf[practice] = slot
+            }
+            lastPractice = practice
           }
-          lastPractice = practice
+          tallies[slot].add(
+            k, scores[k], caseManager: records[patient].caseManagerID, patientID: records[patient].id,
+            previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
         }
-        tallies[slot].add(
-          k, score, caseManager: records[score.patient].caseManagerID, patientID: records[score.patient].id,
-          previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
       }
     }
     return Dictionary(uniqueKeysWithValues: zip(practices, tallies))

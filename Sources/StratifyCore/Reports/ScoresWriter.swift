@@ -26,41 +26,60 @@ public enum ScoresWriter {
       appendField(Array(column.utf8), to: &suffix)
     }
     suffix.append(UInt8(ascii: "\n"))
+    // When every rule id is a plain field (no comma, quote or line break, no leading formula character), so is every
+    // contributions field (`id:points;id:points`, the points plain numbers): its bytes go straight into the row.
+    let plainRuleIDs = ruleSet.rules.allSatisfy { rule in
+      var field: [UInt8] = []
+      appendField(Array(rule.id.utf8), to: &field)
+      return field.elementsEqual(rule.id.utf8) && !rule.id.utf8.contains(UInt8(ascii: ";"))
+    }
     var tierFields: [(tier: String, field: [UInt8])] = []
     var scratch: [UInt8] = []
     scratch.reserveCapacity(256)
-    for k in 0..<scores.count {
-      let s = scores[order.map { $0[k] } ?? k]
-      var id = patients[s.patient].id
-      id.withUTF8 { appendField($0, to: &out) }
-      out.append(UInt8(ascii: ","))
-      if let score = s.score {
-        scratch.removeAll(keepingCapacity: true)
-        appendDecimal(score, to: &scratch)
-        appendField(scratch, to: &out)
-      }
-      out.append(UInt8(ascii: ","))
-      if let known = tierFields.first(where: { $0.tier == s.tier }) {
-        out.append(contentsOf: known.field)
-      } else {
-        var field: [UInt8] = []
-        appendField(Array(s.tier.utf8), to: &field)
-        tierFields.append((s.tier, field))
-        out.append(contentsOf: field)
-      }
-      out.append(UInt8(ascii: ","))
-      scratch.removeAll(keepingCapacity: true)
-      for (n, c) in s.contributions.enumerated() {
-        if n > 0 { scratch.append(UInt8(ascii: ";")) }
-        scratch.append(contentsOf: c.ruleID.utf8)
-        scratch.append(UInt8(ascii: ":"))
-        appendDecimal(c.points, to: &scratch)
-      }
-      appendField(scratch, to: &out)
-      out.append(contentsOf: suffix)
-      if out.count >= flushThreshold {
-        try out.withUnsafeBytes { try file.write($0) }
-        out.removeAll(keepingCapacity: true)
+    // Scores and records read in place: a copy of each would retain and release its strings and arrays.
+    try scores.withUnsafeBufferPointer { scores in
+      try patients.withUnsafeBufferPointer { patients in
+        for k in 0..<scores.count {
+          let i = order?[k] ?? k
+          var id = patients[scores[i].patient].id
+          id.withUTF8 { appendField($0, to: &out) }
+          out.append(UInt8(ascii: ","))
+          // A number is written as it is (`CSVWriter` leaves a plain number such as `-3` unprotected).
+          if let score = scores[i].score { appendDecimal(score, to: &out) }
+          out.append(UInt8(ascii: ","))
+          if let known = tierFields.first(where: { $0.tier == scores[i].tier }) {
+            out.append(contentsOf: known.field)
+          } else {
+            var field: [UInt8] = []
+            appendField(Array(scores[i].tier.utf8), to: &field)
+            tierFields.append((scores[i].tier, field))
+            out.append(contentsOf: field)
+          }
+          out.append(UInt8(ascii: ","))
+          if plainRuleIDs {
+            for (n, c) in scores[i].contributions.enumerated() {
+              if n > 0 { out.append(UInt8(ascii: ";")) }
+              var ruleID = c.ruleID
+              ruleID.withUTF8 { out.append(contentsOf: $0) }
+              out.append(UInt8(ascii: ":"))
+              appendDecimal(c.points, to: &out)
+            }
+          } else {
+            scratch.removeAll(keepingCapacity: true)
+            for (n, c) in scores[i].contributions.enumerated() {
+              if n > 0 { scratch.append(UInt8(ascii: ";")) }
+              scratch.append(contentsOf: c.ruleID.utf8)
+              scratch.append(UInt8(ascii: ":"))
+              appendDecimal(c.points, to: &scratch)
+            }
+            appendField(scratch, to: &out)
+          }
+          out.append(contentsOf: suffix)
+          if out.count >= flushThreshold {
+            try out.withUnsafeBytes { try file.write($0) }
+            out.removeAll(keepingCapacity: true)
+          }
+        }
       }
     }
     try out.withUnsafeBytes { try file.write($0) }
@@ -107,7 +126,7 @@ public enum ScoresWriter {
   static func idOrder(_ scores: [PatientScore], patients: [PatientRecord]) -> [Int]? {
     var sorted = true
     for k in scores.indices.dropFirst()
-    where patients[scores[k].patient].id.utf8.lexicographicallyPrecedes(patients[scores[k - 1].patient].id.utf8) {
+    where patients[scores[k].patient].id.utf8Precedes(patients[scores[k - 1].patient].id) {
       sorted = false
       break
     }
@@ -123,6 +142,12 @@ public enum ScoresWriter {
 
   /// Appends the decimal digits of `value` (with a leading `-` when negative), as `String(value)` writes them.
   static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    // Points and scores are mostly one or two digits.
+    if value >= 0 && value < 100 {
+      if value >= 10 { out.append(UInt8(ascii: "0") + UInt8(value / 10)) }
+      out.append(UInt8(ascii: "0") + UInt8(value % 10))
+      return
+    }
     if value < 0 { out.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     var digits = 1

@@ -35,6 +35,34 @@ public struct TierUtilization: Codable, Equatable, Sendable {
     byTier(windowCounts: windowCounts(data: data, asOf: asOf), patients: patients, tierOrder: tierOrder)
   }
 
+  /// The rows of a population made of the disjoint populations whose rows are `parts` (a whole organization from
+  /// its practices), as `byTier` orders them: per tier, the sums of the parts' counts and the rates of those sums.
+  static func merged(_ parts: [[TierUtilization]], tierOrder: [String]) -> [TierUtilization] {
+    var rows = Dictionary(
+      tierOrder.map { ($0, TierUtilization(tier: $0, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0)) },
+      uniquingKeysWith: { first, _ in first })
+    for part in parts {
+      for row in part {
+        rows[row.tier, default: TierUtilization(tier: row.tier, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0)]
+          .add(row)
+      }
+    }
+    let order = tierOrder + rows.keys.filter { !tierOrder.contains($0) }.sorted()
+    return order.map { tier in
+      var row = rows[tier]!
+      row.edVisitsPerThousand = Figures.perThousand(row.edVisits, of: row.patients)
+      row.noShowRate = Figures.share(row.noShows, of: row.noShows + row.keptVisits)
+      return row
+    }
+  }
+
+  mutating func add(_ o: TierUtilization) {
+    patients += o.patients
+    edVisits += o.edVisits
+    noShows += o.noShows
+    keptVisits += o.keptVisits
+  }
+
   /// One row per tier of `tierOrder` for the patients `patients`, from counts made by `windowCounts(data:asOf:)`.
   static func byTier(
     windowCounts: [EventTally], patients: some Sequence<(index: Int, tier: String)>, tierOrder: [String]

@@ -76,9 +76,11 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
     visitWithinFourteenDays = FollowUpMeasure()
     admissions = 0
     thirtyDayReadmissions = 0
+    // Most patients have no stay: told by their offsets, before taking a slice of the stays.
+    let stayOffsets = data.discharges.offsets
     for p in patients {
+      guard stayOffsets[p] != stayOffsets[p + 1] else { continue }
       let stays = data.discharges[p]
-      guard !stays.isEmpty else { continue }
       let events = data.utilization[p]
       var discharged = false
       for k in stays.indices {
@@ -100,6 +102,27 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
       }
       if discharged { patientsDischarged += 1 }
     }
+    readmissionShare = Figures.share(thirtyDayReadmissions, of: admissions)
+  }
+
+  /// The figures of a population made of the disjoint populations `parts` (a whole organization from its practices):
+  /// every count is the sum of the parts' counts, every share computed from those sums.
+  init(merging parts: [TransitionsOfCare], asOf: Day) {
+    windowStart = (asOf - 29).description
+    windowEnd = asOf.description
+    discharges = parts.reduce(0) { $0 + $1.discharges }
+    patientsDischarged = parts.reduce(0) { $0 + $1.patientsDischarged }
+    func merged(_ measure: KeyPath<TransitionsOfCare, FollowUpMeasure>) -> FollowUpMeasure {
+      FollowUpMeasure(
+        eligible: parts.reduce(0) { $0 + $1[keyPath: measure].eligible },
+        met: parts.reduce(0) { $0 + $1[keyPath: measure].met },
+        pending: parts.reduce(0) { $0 + $1[keyPath: measure].pending })
+    }
+    contactWithinTwoBusinessDays = merged(\.contactWithinTwoBusinessDays)
+    visitWithinSevenDays = merged(\.visitWithinSevenDays)
+    visitWithinFourteenDays = merged(\.visitWithinFourteenDays)
+    admissions = parts.reduce(0) { $0 + $1.admissions }
+    thirtyDayReadmissions = parts.reduce(0) { $0 + $1.thirtyDayReadmissions }
     readmissionShare = Figures.share(thirtyDayReadmissions, of: admissions)
   }
 

@@ -52,25 +52,52 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
   /// `items` belong to the population; `caseManagers` are the case_manager_ids of its patients, and
   /// `tiers` the tiers capacity is summed over.
   init(items: [WorklistItem], caseManagers: Set<String>, tiers: [String], capacity: CaseloadCapacity) {
+    // One pass over the items, reading their fields in place (grouping them copied every item, a dozen strings each).
+    struct ListTally {
+      var items = 0
+      var overdue = 0
+      var patients = Set<String>()
+      var overCapacityPatients = Set<String>()
+    }
+    var overdue = 0
+    var overCapacityItems = 0
+    var patients = Set<String>()
+    var assigned: [String: ListTally] = [:]
+    var waiting: [String: ListTally] = [:]
+    items.withUnsafeBufferPointer { items in
+      for i in items.indices {
+        let isOverdue = items[i].isOverdue
+        if isOverdue { overdue += 1 }
+        if items[i].overCapacity { overCapacityItems += 1 }
+        patients.insert(items[i].patientID)
+        func add(_ tally: inout ListTally) {
+          tally.items += 1
+          if isOverdue { tally.overdue += 1 }
+          tally.patients.insert(items[i].patientID)
+          if items[i].overCapacity { tally.overCapacityPatients.insert(items[i].patientID) }
+        }
+        if items[i].caseManagerID.isEmpty {
+          add(&waiting[items[i].practiceID, default: ListTally()])
+        } else {
+          add(&assigned[items[i].caseManagerID, default: ListTally()])
+        }
+      }
+    }
     self.items = items.count
-    overdue = items.filter(\.isOverdue).count
-    patients = Set(items.map(\.patientID)).count
-    overCapacityItems = items.filter(\.overCapacity).count
-    let assigned = Dictionary(grouping: items.filter { !$0.caseManagerID.isEmpty }, by: \.caseManagerID)
+    self.overdue = overdue
+    self.patients = patients.count
+    self.overCapacityItems = overCapacityItems
     self.caseManagers = caseManagers.union(assigned.keys).sorted().map { id in
-      let list = assigned[id] ?? []
+      let list = assigned[id] ?? ListTally()
       let limits = tiers.compactMap { capacity.limit(list: id, tier: $0) }
       return CaseManagerLoad(
-        caseManagerID: id, items: list.count, overdue: list.filter(\.isOverdue).count,
-        patients: Set(list.map(\.patientID)).count, capacity: limits.isEmpty ? nil : limits.reduce(0, +),
-        overCapacity: Set(list.filter(\.overCapacity).map(\.patientID)).count)
+        caseManagerID: id, items: list.items, overdue: list.overdue, patients: list.patients.count,
+        capacity: limits.isEmpty ? nil : limits.reduce(0, +), overCapacity: list.overCapacityPatients.count)
     }
-    let waiting = Dictionary(grouping: items.filter { $0.caseManagerID.isEmpty }, by: \.practiceID)
     unassigned = waiting.keys.sorted().map { practice in
       let list = waiting[practice]!
       return UnassignedLoad(
-        practiceID: practice, items: list.count, overdue: list.filter(\.isOverdue).count,
-        patients: Set(list.map(\.patientID)).count)
+        practiceID: practice, items: list.items, overdue: list.overdue, patients: list.patients.count)
     }
   }
 }

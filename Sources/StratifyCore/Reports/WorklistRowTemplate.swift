@@ -89,8 +89,13 @@ struct WorklistRowTemplate {
 
     init(_ item: WorklistItem) {
       self.item = item
-      let name = [item.firstName, item.lastName].filter { !$0.isEmpty }.joined(separator: " ")
-      self.name = name.isEmpty ? "(no name)" : name
+      // The non-empty names joined by a space, as `WorklistWriter.row(_:)` joins them, without an array per row.
+      switch (item.firstName.isEmpty, item.lastName.isEmpty) {
+      case (true, true): name = "(no name)"
+      case (false, true): name = item.firstName
+      case (true, false): name = item.lastName
+      case (false, false): name = item.firstName + " " + item.lastName
+      }
       dueText = WorklistWriter.dueText(item.daysUntilDue)
     }
 

@@ -10,35 +10,6 @@ public enum WorklistWriter {
     "days_on_list", "over_capacity", "list",
   ]
 
-  public static func writeCSV(_ items: [WorklistItem], to path: String) throws {
-    let writer = try OutputFile.CSV(path: path)
-    try writer.writeRow(header)
-    for item in items {
-      let reasons = item.reasons + Array(repeating: "", count: max(0, 3 - item.reasons.count))
-      try writer.writeRow(
-        [
-          item.caseManagerID, item.patientID, item.action, item.due.description, item.tier, String(item.score),
-          item.firstName, item.lastName, item.phone, item.practiceID, item.pcpID,
-        ] + reasons.prefix(3) + [
-          item.actionLabel, String(item.daysUntilDue), item.status.rawValue, String(item.daysOnList),
-          item.overCapacity ? "yes" : "no", item.list,
-        ])
-    }
-    try writer.close()
-  }
-
-  /// One CSV per list, in `folder` (created 0750).
-  public static func writeListFiles(_ items: [WorklistItem], folder: String) throws {
-    guard mkdir(folder, OutputFolder.folderPermissions) == 0 || errno == EEXIST else {
-      throw CSVWriteError.cannotCreate(path: folder, reason: String(cString: strerror(errno)))
-    }
-    var byList: [String: [WorklistItem]] = [:]
-    for item in items { byList[item.list, default: []].append(item) }
-    for (list, listItems) in byList {
-      try writeCSV(listItems, to: folder + "/" + fileName(list) + ".csv")
-    }
-  }
-
   /// A list id made safe as a file name.
   public static func fileName(_ list: String) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
@@ -51,14 +22,28 @@ public enum WorklistWriter {
   public static func writeHTML(
     _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, to path: String
   ) throws {
-    try OutputFile.write(
-      renderHTML(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: true), to: path, sync: false)
+    let page = try renderHTMLBytes(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: true)
+    let file = try OutputFile.Stream(path: path)
+    try page.withUnsafeBytes { try file.write($0) }
+    try file.close()
   }
 
   /// The text of worklist.html; `fastRows: false` renders every row with Mustache (the reference for tests).
   static func renderHTML(
     _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, fastRows: Bool
   ) throws -> String {
+    String(
+      decoding: try renderHTMLBytes(items, asOf: asOf, ruleSet: ruleSet, templates: templates, fastRows: fastRows),
+      as: UTF8.self)
+  }
+
+  /// The bytes of worklist.html. On the fast path Mustache renders the frame with a marker where each list's rows go,
+  /// and the rows are rendered straight into the page at the markers (no `String` of rows handed to Mustache and
+  /// copied into its output); when the markers do not come out once each and in list order (a template that repeats
+  /// or drops the rows), the rows are handed to Mustache as text instead.
+  static func renderHTMLBytes(
+    _ items: [WorklistItem], asOf: Day, ruleSet: RuleSet, templates: String?, fastRows: Bool
+  ) throws -> [UInt8] {
     let (source, sourcePath) = try Templates.source("worklist", from: templates)
     var template = try Templates.parse(source, path: sourcePath)
     var rows: WorklistRowTemplate?
@@ -74,44 +59,76 @@ public enum WorklistWriter {
       if byList[item.list] == nil { order.append(item.list) }
       byList[item.list, default: []].append(i)
     }
-    var buffer: [UInt8] = []
-    let lists: [[String: Any]] = order.map { list in
-      let listItems = byList[list]!.lazy.map { items[$0] }
-      let first = items[byList[list]![0]]
-      let title =
-        first.caseManagerID.isEmpty ? "Unassigned patients — practice \(first.practiceID)" : "Case manager \(list)"
+    func context(rowsText: (Int) -> String) -> [String: Any] {
+      let lists: [[String: Any]] = order.enumerated().map { k, list in
+        let listItems = byList[list]!.lazy.map { items[$0] }
+        let first = items[byList[list]![0]]
+        let title =
+          first.caseManagerID.isEmpty ? "Unassigned patients — practice \(first.practiceID)" : "Case manager \(list)"
+        var patients = Set<String>()
+        var overdue = 0
+        var new = 0
+        var overCapacity = 0
+        for item in listItems {
+          patients.insert(item.patientID)
+          if item.isOverdue { overdue += 1 }
+          if item.status == .new { new += 1 }
+          if item.overCapacity { overCapacity += 1 }
+        }
+        var values: [String: Any] = [
+          "title": title, "anchor": "list-" + fileName(list), "count": listItems.count, "patients": patients.count,
+          "overdue": overdue, "new": new, "overCapacity": overCapacity > 0 ? overCapacity : false,
+        ]
+        if rows != nil {
+          values[WorklistRowTemplate.rowsKey] = rowsText(k)
+        } else {
+          values["items"] = byList[list]!.map { row(items[$0]) }
+        }
+        return values
+      }
       var patients = Set<String>()
-      var overdue = 0
-      var new = 0
-      var overCapacity = 0
-      for item in listItems {
-        patients.insert(item.patientID)
-        if item.isOverdue { overdue += 1 }
-        if item.status == .new { new += 1 }
-        if item.overCapacity { overCapacity += 1 }
-      }
-      var values: [String: Any] = [
-        "title": title, "anchor": "list-" + fileName(list), "count": listItems.count, "patients": patients.count,
-        "overdue": overdue, "new": new, "overCapacity": overCapacity > 0 ? overCapacity : false,
+      for item in items { patients.insert(item.patientID) }
+      return [
+        "asOf": asOf.description, "itemCount": items.count, "patientCount": patients.count,
+        "listCount": order.count, "overdueCount": items.lazy.filter(\.isOverdue).count, "ruleSet": ruleSet.name,
+        "ruleSetVersion": ruleSet.version, "ruleSetSHA": String(ruleSet.sha256.prefix(12)),
+        "version": StratifyVersion.current, "lists": lists,
       ]
-      if let rows {
-        buffer.removeAll(keepingCapacity: true)
-        rows.render(listItems, into: &buffer)
-        values[WorklistRowTemplate.rowsKey] = String(decoding: buffer, as: UTF8.self)
-      } else {
-        values["items"] = byList[list]!.map { row(items[$0]) }
-      }
-      return values
     }
-    var patients = Set<String>()
-    for item in items { patients.insert(item.patientID) }
-    let context: [String: Any] = [
-      "asOf": asOf.description, "itemCount": items.count, "patientCount": patients.count,
-      "listCount": order.count, "overdueCount": items.lazy.filter(\.isOverdue).count, "ruleSet": ruleSet.name,
-      "ruleSetVersion": ruleSet.version, "ruleSetSHA": String(ruleSet.sha256.prefix(12)),
-      "version": StratifyVersion.current, "lists": lists,
-    ]
-    return template.render(context)
+    guard let rows else { return Array(template.render(context { _ in "" }).utf8) }
+    let marker = Array("\u{1}stratify-rows\u{2}".utf8)
+    let frame = Array(template.render(context { _ in "\u{1}stratify-rows\u{2}" }).utf8)
+    var cuts: [Int] = []
+    var i = 0
+    while i + marker.count <= frame.count {
+      if frame[i] == marker[0] && frame[i..<(i + marker.count)].elementsEqual(marker) {
+        cuts.append(i)
+        i += marker.count
+      } else {
+        i += 1
+      }
+    }
+    guard cuts.count == order.count else {
+      var buffer: [UInt8] = []
+      return Array(
+        template.render(
+          context { k in
+            buffer.removeAll(keepingCapacity: true)
+            rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &buffer)
+            return String(decoding: buffer, as: UTF8.self)
+          }
+        ).utf8)
+    }
+    var page: [UInt8] = []
+    page.reserveCapacity(frame.count + items.count * 1024)
+    var start = 0
+    for (k, cut) in cuts.enumerated() {
+      page.append(contentsOf: frame[start..<cut])
+      rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &page)
+      start = cut + marker.count
+    }
+    page.append(contentsOf: frame[start...])
+    return page
   }
 
   /// "3 days overdue", "due today", "in 5 days".

@@ -2,47 +2,48 @@ import Foundation
 import Logging
 
 extension NightlyRun {
-  /// The night's figures, and the published runs before it (oldest first) for the report's trends; logs one line
-  /// of counts and timing.
+  /// The night's figures (`recentRuns`: the published runs before this one, oldest first; `previousTiers`: the
+  /// patients' tiers in the latest one); logs one line of counts and timing.
   static func reportFigures(
     _ settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData, scores: [PatientScore],
-    items: [WorklistItem], closedSinceLastRun: Int, history: HistoryStore, logger: Logger
-  ) throws -> (metrics: RunMetrics, recentRuns: [RunRecord]) {
+    items: [WorklistItem], closedSinceLastRun: Int, recentRuns: [RunRecord], previousTiers: [String: String],
+    logger: Logger
+  ) -> RunMetrics {
     var clock = StageClock()
-    let recent = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
     let metrics = RunMetrics(
       MetricsInput(
         asOf: settings.asOf, calendar: settings.calendar, capacity: settings.capacity, ruleSet: ruleSet,
         inputs: ingest.inputs, rejects: ingest.rejects, rejectThreshold: ingest.quality.rejectThreshold, data: data,
-        scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recent.last?.asOf,
-        previousTiers: try history.previousTiers(before: settings.asOf), eventTallies: ingest.eventTallies))
+        scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recentRuns.last?.asOf,
+        previousTiers: previousTiers, eventTallies: ingest.eventTallies))
     logger.info(
       "metrics computed",
       metadata: [
-        "practices": "\(metrics.practices.count)", "runs_in_trends": "\(recent.count + 1)",
+        "practices": "\(metrics.practices.count)", "runs_in_trends": "\(recentRuns.count + 1)",
         "discharges_30d": "\(metrics.transitionsOfCare.discharges)", "seconds": "\(clock.lap())",
       ])
-    return (metrics, recent)
+    return metrics
   }
 
-  /// Writes the run's files into the staging folder. The files are independent: scores.csv (the big one) is written
-  /// on one thread while the worklists, rejects and reports are written on another; every job runs, and the first
-  /// error in the order above (scores, worklists, rejects, reports) is thrown.
+  /// Writes the run's files but scores.csv (written beside the worklists and figures, as soon as the scores exist)
+  /// into the staging folder. The files are independent: the worklist CSVs, rejects and reports are written on one
+  /// thread while worklist.html (the costliest) is written on another; every job runs, and the first error in the
+  /// order above is thrown.
   static func writeStaging(
-    _ staging: String, settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData,
-    scores: [PatientScore], items: [WorklistItem], metrics: RunMetrics, recentRuns: [RunRecord]
+    _ staging: String, settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, items: [WorklistItem],
+    metrics: RunMetrics, recentRuns: [RunRecord]
   ) throws {
     let lanes: [@Sendable () throws -> Void] = [
-      { try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv") },
       {
-        try WorklistWriter.writeCSV(items, to: staging + "/worklist.csv")
-        try WorklistWriter.writeListFiles(items, folder: staging + "/worklists")
-        try WorklistWriter.writeHTML(
-          items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
+        try WorklistWriter.writeCSVFiles(items, to: staging + "/worklist.csv", listFolder: staging + "/worklists")
         try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
         try RunReports.write(
           metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
           to: staging)
+      },
+      {
+        try WorklistWriter.writeHTML(
+          items, asOf: settings.asOf, ruleSet: ruleSet, templates: settings.templates, to: staging + "/worklist.html")
       },
     ]
     var errors = [(any Error)?](repeating: nil, count: lanes.count)

@@ -96,55 +96,82 @@ public enum NightlyRun {
         "tiers": "\(tiers.map { "\($0.tier)=\($0.count)" }.joined(separator: " "))", "seconds": "\(clock.lap())",
       ])
 
+    // Everything read from the history is read now: from here on its connection is busy recording the run.
     let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     let previous = try history.previousWorklist(before: settings.asOf) { rank[$0] }
-    let items = WorklistBuilder(ruleSet: ruleSet, asOf: settings.asOf, capacity: settings.capacity)
-      .build(scores: scores, patients: data.patients, previous: previous)
-    let closed = closedActions(scores, data.patients, previous, asOf: settings.asOf)
-    let overCapacity = items.filter(\.overCapacity)
-    logger.info(
-      "worklists built",
-      metadata: [
-        "items": "\(items.count)", "overdue": "\(items.filter(\.isOverdue).count)",
-        "lists": "\(Set(items.map(\.list)).count)", "closed_since_last_run": "\(closed.sinceLastRun)",
-        "previous_run": "\(previous.asOf?.description ?? "none")", "seconds": "\(clock.lap())",
-      ])
-    if !overCapacity.isEmpty {
-      for (list, count) in Dictionary(grouping: overCapacity, by: \.list).mapValues(\.count).sorted(by: {
-        $0.key < $1.key
-      }) {
-        logger.warning("over capacity", metadata: ["list": "\(list)", "items": "\(count)"])
-      }
-    }
-
-    let (metrics, recentRuns) = try reportFigures(
-      settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
-      closedSinceLastRun: closed.sinceLastRun, history: history, logger: logger)
+    let recentRuns = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
+    let previousTiers = try history.previousTiers(before: settings.asOf)
 
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
-    // The run is recorded as pending in the history while the staging files are written: the two are independent,
-    // and a pending entry is harmless until the folder is published (every reader of the history reads published
-    // runs only, and the next run's recovery discards a pending entry whose run the published folder does not hold).
-    let pending = RunRecord.New(
-      uid: uid, asOf: settings.asOf, startedAt: Manifest.timestamp(startedAt),
-      finishedAt: Manifest.timestamp(settings.now()), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version,
-      ruleSetSHA256: ruleSet.sha256, inputsJSON: inputsJSON(ingest),
-      patients: PatientScoreRows(scores: scores, patients: data.patients),
-      actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) } + closed.rows,
-      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count, closedActions: closed.sinceLastRun,
-      metricsJSON: metrics.json)
-    let recorded = PendingRecord()
-    let recording = DispatchGroup()
-    DispatchQueue(label: "stratify.history.pending").async(group: recording) {
-      recorded.result = Result { try history.recordPending(pending) }
+    // What needs the scores alone starts now, beside the worklists and figures: the run is recorded as pending in
+    // the history (the patients' rows first; the rest of the record is handed over when it exists) and scores.csv is
+    // written. A pending entry is harmless until the folder is published (every reader of the history reads
+    // published runs only, and the next run's recovery discards a pending entry whose run the published folder does
+    // not hold).
+    let details = PendingDetails()
+    let recorded = BackgroundResult()
+    let scoresWritten = BackgroundResult()
+    let background = DispatchGroup()
+    DispatchQueue(label: "stratify.history.pending").async(group: background) {
+      recorded.result = Result {
+        try history.recordPending(
+          uid: uid, asOf: settings.asOf, patients: PatientScoreRows(scores: scores, patients: data.patients)
+        ) { try details.take() }
+      }
+    }
+    DispatchQueue(label: "stratify.scores").async(group: background) {
+      scoresWritten.result = Result {
+        try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv")
+      }
     }
     var outputs: [String] = []
+    let items: [WorklistItem]
+    let metrics: RunMetrics
     do {
-      try writeStaging(
-        staging, settings: settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
-        metrics: metrics, recentRuns: recentRuns)
-      recording.wait()
+      items = WorklistBuilder(ruleSet: ruleSet, asOf: settings.asOf, capacity: settings.capacity)
+        .build(scores: scores, patients: data.patients, previous: previous)
+      let closed = closedActions(scores, data.patients, previous, asOf: settings.asOf)
+      let overCapacity = items.filter(\.overCapacity)
+      logger.info(
+        "worklists built",
+        metadata: [
+          "items": "\(items.count)", "overdue": "\(items.filter(\.isOverdue).count)",
+          "lists": "\(Set(items.map(\.list)).count)", "closed_since_last_run": "\(closed.sinceLastRun)",
+          "previous_run": "\(previous.asOf?.description ?? "none")", "seconds": "\(clock.lap())",
+        ])
+      if !overCapacity.isEmpty {
+        for (list, count) in Dictionary(grouping: overCapacity, by: \.list).mapValues(\.count).sorted(by: {
+          $0.key < $1.key
+        }) {
+          logger.warning("over capacity", metadata: ["list": "\(list)", "items": "\(count)"])
+        }
+      }
+
+      metrics = reportFigures(
+        settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
+        closedSinceLastRun: closed.sinceLastRun, recentRuns: recentRuns, previousTiers: previousTiers, logger: logger)
+
+      details.provide(
+        .success(
+          RunRecord.New(
+            uid: uid, asOf: settings.asOf, startedAt: Manifest.timestamp(startedAt),
+            finishedAt: Manifest.timestamp(settings.now()), ruleSetName: ruleSet.name,
+            ruleSetVersion: ruleSet.version, ruleSetSHA256: ruleSet.sha256, inputsJSON: inputsJSON(ingest),
+            patients: PatientScoreRows(scores: scores, patients: data.patients),
+            actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) }
+              + closed.rows,
+            worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count,
+            closedActions: closed.sinceLastRun, metricsJSON: metrics.json)))
+      let written = Result {
+        try writeStaging(
+          staging, settings: settings, ruleSet: ruleSet, ingest: ingest, items: items, metrics: metrics,
+          recentRuns: recentRuns)
+      }
+      background.wait()
+      // The first error in the order scores.csv, the other files, the history.
+      try scoresWritten.result?.get()
+      try written.get()
       try recorded.result?.get()
       checkpoint("staging-written", settings)
       outputs = try FileManager.default.subpathsOfDirectory(atPath: staging).sorted() + ["manifest.json"]
@@ -153,15 +180,25 @@ public enum NightlyRun {
         items: items, closed: closed.sinceLastRun, outputs: outputs)
       try OutputFile.write(manifest.json, to: staging + "/manifest.json")
     } catch let error as StratifyError {
-      recording.wait()
+      details.provide(.failure(error))
+      background.wait()
       try? FileManager.default.removeItem(atPath: staging)
       throw error
     } catch {
-      recording.wait()
+      details.provide(.failure(error))
+      background.wait()
       try? FileManager.default.removeItem(atPath: staging)
       throw RunError.cannotWrite(path: staging, reason: "\(error)")
     }
     logger.info("outputs written", metadata: ["files": "\(outputs.count)", "seconds": "\(clock.lap())"])
+    let summary = RunSummary(
+      asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,
+      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
+    // The night's data is no longer needed: millions of allocations (records, scores, their arrays) that took a
+    // quarter of a second to free on this thread, before and after publishing. They are freed on another one while
+    // this one waits for the disk (an exiting process skips what is left).
+    let leftovers = Leftovers((ingest, data, scores, items))
+    DispatchQueue.global(qos: .utility).async { leftovers.free() }
 
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
@@ -170,9 +207,7 @@ public enum NightlyRun {
     if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
     publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
     logger.info("published", metadata: ["run": "runs/\(settings.asOf)", "seconds": "\(clock.lap())"])
-    return RunSummary(
-      asOf: settings.asOf, runPath: folder.runPath(settings.asOf), patients: scores.count, tiers: tiers,
-      worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
+    return summary
   }
 
   /// Actions whose closing condition holds tonight, as history rows; `sinceLastRun` counts those that were open
@@ -226,11 +261,20 @@ public enum NightlyRun {
 
   /// Patients per tier in the rule set's tier order (the eligibility's `otherwise` tier last).
   static func tierCounts(_ scores: [PatientScore], ruleSet: RuleSet) -> [(tier: String, count: Int)] {
-    var counts: [String: Int] = [:]
-    for s in scores { counts[s.tier, default: 0] += 1 }
+    // A handful of tier names: found by comparison, not hashed per patient.
+    var seen: [String] = []
+    var counts: [Int] = []
+    for s in scores {
+      if let i = seen.firstIndex(of: s.tier) {
+        counts[i] += 1
+      } else {
+        seen.append(s.tier)
+        counts.append(1)
+      }
+    }
     var names = ruleSet.tiers.map(\.name)
     if let other = ruleSet.eligibility?.otherwiseTier, !names.contains(other) { names.append(other) }
-    return names.map { ($0, counts[$0] ?? 0) }
+    return names.map { name in (name, seen.firstIndex(of: name).map { counts[$0] } ?? 0) }
   }
 
   /// The test hook behind `RunSettings.pauseAt`: announce the checkpoint with a marker file, then wait to be killed.
@@ -254,8 +298,47 @@ struct StageClock {
   }
 }
 
-/// The outcome of recording the pending run on its own thread; `DispatchGroup.wait()` orders the write before the
-/// read.
-private final class PendingRecord: @unchecked Sendable {
+/// Values handed to another thread to be freed there: `free` drops them on the thread that calls it, whichever
+/// thread releases the box last (it holds the last references to them).
+private final class Leftovers<Values>: @unchecked Sendable {
+  private var values: Values?
+  init(_ values: Values) { self.values = values }
+  func free() { values = nil }
+}
+
+/// The outcome of a job run on another thread; `DispatchGroup.wait()` orders the write before the read.
+private final class BackgroundResult: @unchecked Sendable {
   var result: Result<Void, Error>?
+}
+
+/// The rest of the pending run's record, handed from the thread that computes it to the thread recording it: the
+/// first `provide` wins, `take` (called once) waits for it and moves it out, so that the record (which refers to the
+/// night's scores and records) is not kept alive here.
+private final class PendingDetails: @unchecked Sendable {
+  private enum State {
+    case waiting
+    case provided(Result<RunRecord.New, Error>)
+    case taken
+  }
+
+  private let ready = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var state = State.waiting
+
+  func provide(_ details: Result<RunRecord.New, Error>) {
+    lock.lock()
+    defer { lock.unlock() }
+    guard case .waiting = state else { return }
+    state = .provided(details)
+    ready.signal()
+  }
+
+  func take() throws -> RunRecord.New {
+    ready.wait()
+    lock.lock()
+    defer { lock.unlock() }
+    guard case .provided(let details) = state else { preconditionFailure("the pending details are taken once") }
+    state = .taken
+    return try details.get()
+  }
 }

@@ -34,9 +34,18 @@ public struct PatientScore: Sendable, Equatable {
 
   /// The labels of the (up to) `count` largest contributions, largest first, ties in rule order.
   public func topReasons(_ count: Int = 3) -> [String] {
-    contributions.enumerated()
-      .sorted { ($0.element.points, -$0.offset) > ($1.element.points, -$1.offset) }
-      .prefix(count).map(\.element.reason)
+    // The `count` best by insertion into a short list (no sort of every contribution per patient): a contribution
+    // goes before the first kept one with fewer points, so equal points keep rule order.
+    var top: [Int] = []
+    top.reserveCapacity(count + 1)
+    for i in contributions.indices {
+      let points = contributions[i].points
+      let at = top.firstIndex { contributions[$0].points < points } ?? top.count
+      guard at < count else { continue }
+      top.insert(i, at: at)
+      if top.count > count { top.removeLast() }
+    }
+    return top.map { contributions[$0].reason }
   }
 
   public var openActions: [ActionOutcome] { actions.filter { !$0.closed } }

@@ -44,8 +44,35 @@ public struct WorklistBuilder: Sendable {
             openedOn: openedOn, daysOnList: max(0, asOf - openedOn), overCapacity: false))
       }
     }
-    // Sort positions, not the items (large values): same comparator, same stable order.
-    let order = items.indices.sorted { Self.precedes(items[$0], items[$1]) }
+    // Sort positions, not the items (large values), by a key of plain integers for the leading criteria (the list's
+    // rank among the lists, overdue, due, tier, score), then `precedes`'s remaining criteria: the same order.
+    var assigned = Set<String>()
+    var unassigned = Set<String>()
+    for item in items {
+      if item.caseManagerID.isEmpty { unassigned.insert(item.list) } else { assigned.insert(item.list) }
+    }
+    let assignedRank = Dictionary(
+      uniqueKeysWithValues: assigned.sorted { $0.utf8Precedes($1) }.enumerated().map { ($1, $0) })
+    let unassignedRank = Dictionary(
+      uniqueKeysWithValues: unassigned.sorted { $0.utf8Precedes($1) }.enumerated().map { ($1, assigned.count + $0) })
+    let keys = items.map { item in
+      SortKey(
+        list: item.caseManagerID.isEmpty ? unassignedRank[item.list]! : assignedRank[item.list]!,
+        overdue: item.isOverdue ? 0 : 1, due: Int(item.due.number), tierRank: item.tierRank, score: -item.score)
+    }
+    let order = items.withUnsafeBufferPointer { items in
+      keys.withUnsafeBufferPointer { keys in
+        items.indices.sorted { a, b in
+          let (x, y) = (keys[a], keys[b])
+          if x != y { return x < y }
+          // Equal keys: same list, overdue, due, tier and score; `precedes` goes on with patient_id, priority, action
+          // (read in place: a copy of each item would retain and release its strings).
+          if items[a].patientID != items[b].patientID { return items[a].patientID.utf8Precedes(items[b].patientID) }
+          if items[a].priority != items[b].priority { return items[a].priority < items[b].priority }
+          return items[a].action.utf8Precedes(items[b].action)
+        }
+      }
+    }
     items = order.map { items[$0] }
     flagCapacity(&items)
     return items
@@ -62,9 +89,22 @@ public struct WorklistBuilder: Sendable {
     if a.due != b.due { return a.due < b.due }
     if a.tierRank != b.tierRank { return a.tierRank < b.tierRank }
     if a.score != b.score { return a.score > b.score }
-    if a.patientID != b.patientID { return a.patientID.utf8.lexicographicallyPrecedes(b.patientID.utf8) }
+    if a.patientID != b.patientID { return a.patientID.utf8Precedes(b.patientID) }
     if a.priority != b.priority { return a.priority < b.priority }
     return a.action.utf8.lexicographicallyPrecedes(b.action.utf8)
+  }
+
+  /// The leading criteria of `precedes` as integers, compared in this order (smaller first).
+  struct SortKey: Equatable, Comparable {
+    var list: Int
+    var overdue: Int
+    var due: Int
+    var tierRank: Int
+    var score: Int
+
+    static func < (a: SortKey, b: SortKey) -> Bool {
+      (a.list, a.overdue, a.due, a.tierRank, a.score) < (b.list, b.overdue, b.due, b.tierRank, b.score)
+    }
   }
 
   /// Flags the patients beyond a list's capacity for their tier, in list order (the most urgent stay within).
