@@ -99,8 +99,10 @@ import Testing
     // Chunked (the counts of each range merged) and sequential.
     for (asOf, chunks) in [(sampleDate, 3), (sampleDate - 40, 1)] {
       var options = IngestOptions()
-      options.eventRetention = ruleSet.utilizationReach.retention(asOf: asOf)
-        .union(TransitionsOfCare.eventRetention(asOf: asOf))
+      let reach = ruleSet.utilizationReach.retention(asOf: asOf)
+      options.eventRetention = reach.union(TransitionsOfCare.eventRetention(asOf: asOf))
+      options.dischargeFollowUp = DischargeFollowUp(
+        everyone: reach, discharged: TransitionsOfCare.dischargeWindow(asOf: asOf))
       options.tallyWindow = TierUtilization.window(asOf: asOf)
       options.chunkCount = chunks
       let kept = try ExtractLoader.load(
@@ -109,6 +111,12 @@ import Testing
       // The default rule set reads some types back to the first row (the latest ED visit, follow-ups after a
       // discharge); the others read a fraction.
       if file != "default.yaml" { #expect(kept.utilization.rows.count < full.utilization.rows.count / 4) }
+      // Contacts and visits kept for the report only stay with the patients discharged in its window.
+      let window = TransitionsOfCare.dischargeWindow(asOf: asOf)
+      let undischarged = kept.patients.indices.filter { p in
+        !kept.discharges[p].contains { window.contains($0.dischargeDate) }
+      }
+      #expect(undischarged.allSatisfy { p in kept.utilization[p].allSatisfy { reach.keeps($0.type, $0.date) } })
       #expect(kept.quality == full.quality)
       #expect(kept.rejects.count == full.rejects.count)
 

@@ -53,6 +53,21 @@ public struct EventRetention: Sendable, Equatable {
   }
 }
 
+/// Utilization rows that only the patients discharged in a window need (the report's transitions of care look at
+/// the contacts and visits after those discharges): they are stored while reading, like every row `eventRetention`
+/// keeps, and dropped for the other patients once discharges.csv is read.
+public struct DischargeFollowUp: Sendable, Equatable {
+  /// What every patient keeps (the rule set's reach).
+  public var everyone: EventRetention
+  /// The discharge dates that make a patient keep everything `IngestOptions.eventRetention` stores.
+  public var discharged: ClosedRange<Day>
+
+  public init(everyone: EventRetention, discharged: ClosedRange<Day>) {
+    self.everyone = everyone
+    self.discharged = discharged
+  }
+}
+
 /// One patient's utilization rows in a date window, by kind, counted while reading: the report's ED visits,
 /// no-shows and kept appointments per tier, without storing those rows.
 public struct EventTally: Sendable, Equatable {

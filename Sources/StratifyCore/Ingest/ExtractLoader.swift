@@ -70,8 +70,14 @@ public enum ExtractLoader {
       }
     }
     // In contract order, so that with two broken files the error is the same as a sequential read would give.
-    let ((utilization, tallies), utilizationOutcome) = try utilizationSlot.take().get()
+    var ((utilization, tallies), utilizationOutcome) = try utilizationSlot.take().get()
     let (discharges, dischargeOutcome) = try dischargeSlot.take().get()
+    if let followUp = options.dischargeFollowUp {
+      utilization.removeAll { p, row in
+        followUp.everyone.keeps(row.type, row.date)
+          || discharges[p].contains { followUp.discharged.contains($0.dischargeDate) }
+      }
+    }
 
     let outcomes = [patientOutcome, utilizationOutcome, dischargeOutcome]
     let result = IngestResult(
@@ -145,9 +151,13 @@ private final class ResultSlot<Value>: @unchecked Sendable {
     lock.unlock()
   }
 
+  /// The value, no longer held here (so that the caller's copy is the only one).
   func take() -> Result<Value, Error> {
     lock.lock()
-    defer { lock.unlock() }
+    defer {
+      value = nil
+      lock.unlock()
+    }
     return value!
   }
 }

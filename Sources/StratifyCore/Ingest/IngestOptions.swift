@@ -65,6 +65,9 @@ public struct IngestOptions: Sendable {
   public var storedColumns: StoredColumns
   /// Which utilization rows are stored (all by default; a run keeps only what its rules and reports can match).
   public var eventRetention: EventRetention = .everything
+  /// Of the rows `eventRetention` stores, those only patients discharged in a window keep (nil: everyone keeps
+  /// them all).
+  public var dischargeFollowUp: DischargeFollowUp?
   /// When set, each patient's utilization rows dated in this window are counted by kind while reading
   /// (`IngestResult.eventTallies`), so the report's figures need not keep those rows.
   public var tallyWindow: ClosedRange<Day>?

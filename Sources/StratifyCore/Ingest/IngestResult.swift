@@ -49,6 +49,14 @@ public struct IngestResult: Sendable {
   /// Frees the directory of patient ids (about 32 MB at 1M patients) once nothing will look a patient up by id.
   public mutating func releaseDirectory() { directory = PatientDirectory() }
 
+  /// Frees the utilization rows, the stays and the event counts once nothing will read them (the patients, rejects
+  /// and summaries stay).
+  public mutating func releaseRows() {
+    utilization = .empty(patientCount: 0)
+    discharges = .empty(patientCount: 0)
+    eventTallies = nil
+  }
+
   /// Throws `IngestError.rejectThresholdExceeded` (exit 65) when a file's rejected share is over the threshold.
   public func enforceRejectThreshold() throws {
     if let error = rejectThresholdError { throw error }

@@ -55,9 +55,12 @@ public struct TransitionsOfCare: Codable, Equatable, Sendable {
     }
   }
 
+  /// The discharges whose follow-up the figures look at: those of the 30 days up to `asOf`.
+  public static func dischargeWindow(asOf: Day) -> ClosedRange<Day> { (asOf - 29)...asOf }
+
   /// The utilization rows these figures read, for a run as of `asOf`: contacts and visits from the window's first
   /// day on (a follow-up can only count on or after its discharge; one after the as-of date is never seen, since
-  /// its deadline would still be ahead).
+  /// its deadline would still be ahead), of the patients discharged in `dischargeWindow(asOf:)`.
   public static func eventRetention(asOf: Day) -> EventRetention {
     var retention = EventRetention.nothing(latest: asOf)
     retention.include([.cmContact, .office, .telehealth], from: asOf - 29)

@@ -76,13 +76,16 @@ public enum NightlyRun {
     options.storedColumns = ruleSet.storedColumns
     // Only the utilization rows the rules or the report can match are stored; the report's 12-month counts are
     // made while reading.
-    options.eventRetention = ruleSet.utilizationReach.retention(asOf: settings.asOf)
-      .union(TransitionsOfCare.eventRetention(asOf: settings.asOf))
+    let reach = ruleSet.utilizationReach.retention(asOf: settings.asOf)
+    options.eventRetention = reach.union(TransitionsOfCare.eventRetention(asOf: settings.asOf))
+    options.dischargeFollowUp = DischargeFollowUp(
+      everyone: reach, discharged: TransitionsOfCare.dischargeWindow(asOf: settings.asOf))
     options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
     var ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
     // The rows found their patients: no one is looked up by id after this.
     ingest.releaseDirectory()
-    let data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
+    var data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
+    let patients = data.patients
     checkpoint("ingested", settings)
     clock.restart()
 
@@ -116,13 +119,13 @@ public enum NightlyRun {
     DispatchQueue(label: "stratify.history.pending").async(group: background) {
       recorded.result = Result {
         try history.recordPending(
-          uid: uid, asOf: settings.asOf, patients: PatientScoreRows(scores: scores, patients: data.patients)
+          uid: uid, asOf: settings.asOf, patients: PatientScoreRows(scores: scores, patients: patients)
         ) { try details.take() }
       }
     }
     DispatchQueue(label: "stratify.scores").async(group: background) {
       scoresWritten.result = Result {
-        try ScoresWriter.write(scores, patients: data.patients, ruleSet: ruleSet, to: staging + "/scores.csv")
+        try ScoresWriter.write(scores, patients: patients, ruleSet: ruleSet, to: staging + "/scores.csv")
       }
     }
     var outputs: [String] = []
@@ -151,6 +154,10 @@ public enum NightlyRun {
       metrics = reportFigures(
         settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
         closedSinceLastRun: closed.sinceLastRun, recentRuns: recentRuns, previousTiers: previousTiers, logger: logger)
+      // Only the figures read the utilization rows, stays and counts: they are freed before the files are written.
+      data.utilization = .empty(patientCount: 0)
+      data.discharges = .empty(patientCount: 0)
+      ingest.releaseRows()
 
       details.provide(
         .success(
