@@ -68,4 +68,18 @@ import Testing
     score.score = 0
     #expect(score.score == 0)
   }
+
+  @Test func aStayTakes24BytesAndKeepsItsTexts() {
+    #expect(MemoryLayout<DischargeRecord>.stride == 24)
+    var stay = DischargeRecord(
+      encounterID: "E1", admitDate: Day(iso: "2026-01-01")!, dischargeDate: Day(iso: "2026-01-03")!,
+      admitType: .emergency, disposition: .home)
+    #expect(stay.encounterID == "E1" && stay.facility == nil && stay.primaryDx == nil)
+    stay.facility = "Mercy"
+    stay.primaryDx = "I10"
+    #expect(stay.encounterID == "E1" && stay.facility == "Mercy" && stay.primaryDx == "I10")
+    stay.encounterID = nil
+    #expect(stay.encounterID == nil && stay.facility == "Mercy")
+    #expect(stay != DischargeRecord(admitDate: stay.admitDate, dischargeDate: stay.dischargeDate))
+  }
 }

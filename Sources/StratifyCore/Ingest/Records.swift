@@ -170,27 +170,64 @@ public struct UtilizationEvent: Sendable, Equatable {
 }
 
 /// One accepted row of `discharges.csv`.
+///
+/// 24 bytes: the optional texts share one reference, nil when none is kept (they are kept only when the rule set
+/// reads them), as in `UtilizationEvent`.
 public struct DischargeRecord: Sendable, Equatable {
-  public var encounterID: String?
   public var admitDate: Day
   public var dischargeDate: Day
-  public var facility: String?
   public var admitType: AdmitType?
   public var disposition: Disposition?
+  private var texts: Texts?
+
+  public var encounterID: String? {
+    get { texts?.encounterID }
+    set { texts = Texts.make(newValue, facility, primaryDx) }
+  }
+
+  public var facility: String? {
+    get { texts?.facility }
+    set { texts = Texts.make(encounterID, newValue, primaryDx) }
+  }
+
   /// Normalized ICD-10-CM code.
-  public var primaryDx: String?
+  public var primaryDx: String? {
+    get { texts?.primaryDx }
+    set { texts = Texts.make(encounterID, facility, newValue) }
+  }
 
   public init(
     encounterID: String? = nil, admitDate: Day, dischargeDate: Day, facility: String? = nil,
     admitType: AdmitType? = nil, disposition: Disposition? = nil, primaryDx: String? = nil
   ) {
-    self.encounterID = encounterID
     self.admitDate = admitDate
     self.dischargeDate = dischargeDate
-    self.facility = facility
     self.admitType = admitType
     self.disposition = disposition
-    self.primaryDx = primaryDx
+    texts = Texts.make(encounterID, facility, primaryDx)
+  }
+
+  public static func == (a: DischargeRecord, b: DischargeRecord) -> Bool {
+    a.admitDate == b.admitDate && a.dischargeDate == b.dischargeDate && a.admitType == b.admitType
+      && a.disposition == b.disposition && a.encounterID == b.encounterID && a.facility == b.facility
+      && a.primaryDx == b.primaryDx
+  }
+
+  /// The texts of one row, immutable (a change makes a new one).
+  private final class Texts: Sendable {
+    let encounterID: String?
+    let facility: String?
+    let primaryDx: String?
+
+    init(_ encounterID: String?, _ facility: String?, _ primaryDx: String?) {
+      self.encounterID = encounterID
+      self.facility = facility
+      self.primaryDx = primaryDx
+    }
+
+    static func make(_ encounterID: String?, _ facility: String?, _ primaryDx: String?) -> Texts? {
+      encounterID == nil && facility == nil && primaryDx == nil ? nil : Texts(encounterID, facility, primaryDx)
+    }
   }
 }
 

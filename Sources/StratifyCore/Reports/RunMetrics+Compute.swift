@@ -42,7 +42,8 @@ extension RunMetrics {
           } else {
             let tally = practiceTallies[practiceIDs[i - 1]]!
             out[i] = PopulationMetrics(
-              input, tally: tally, members: tally.members, items: itemsByPractice[practiceIDs[i - 1]] ?? [],
+              input, tally: tally, members: tally.members.lazy.map(Int.init),
+              items: itemsByPractice[practiceIDs[i - 1]] ?? [],
               tierOrder: order, isPractice: true, windowCounts: windowCounts)
           }
         }
@@ -157,8 +158,8 @@ extension PopulationMetrics {
 /// What the figures of one population need from a pass over its patients, mergeable: chunks of patients are
 /// tallied on several threads and merged in patient order; the whole population is the sum of its practices.
 struct PopulationTally: Sendable {
-  /// Indices into `MetricsInput.scores`, in order.
-  var members: [Int] = []
+  /// Indices into `MetricsInput.scores`, in order (32 bits each: a million of them are held at once).
+  var members: [Int32] = []
   var withoutCaseManager = 0
   var caseManagers = Set<String>()
   var movement = TierMovement.Tally()
@@ -187,15 +188,21 @@ struct PopulationTally: Sendable {
         out[c] = tally(input, (c * chunk)..<min(count, (c + 1) * chunk))
       }
     }
-    var merged: [String: PopulationTally] = [:]
+    // Each practice's members gathered into one array of the right size (grown by appending, it could hold twice).
+    var memberCounts: [String: Int] = [:]
     for part in results {
-      for (practice, tally) in part {
+      for (practice, tally) in part { memberCounts[practice, default: 0] += tally.members.count }
+    }
+    var merged: [String: PopulationTally] = [:]
+    for c in results.indices {
+      for (practice, tally) in results[c] {
         if merged[practice] == nil {
-          merged[practice] = tally
-        } else {
-          merged[practice]!.merge(tally)
+          merged[practice] = PopulationTally(ruleCount: tally.rules.count)
+          merged[practice]!.members.reserveCapacity(memberCounts[practice]!)
         }
+        merged[practice]!.merge(tally)
       }
+      results[c] = [:]
     }
     return merged
   }
@@ -245,7 +252,7 @@ struct PopulationTally: Sendable {
     _ k: Int, _ score: PatientScore, caseManager: String?, patientID: String, previous: [String: String],
     rank: (String) -> Int?, ruleIDs: [String], ruleIndex: [String: Int]
   ) {
-    members.append(k)
+    members.append(Int32(k))
     if let caseManager, !caseManager.isEmpty {
       caseManagers.insert(caseManager)
     } else {
