@@ -45,14 +45,6 @@ import Testing
     #expect(Array(grouped[2]) == ["a", "c"])
   }
 
-  @Test func removingRowsKeepsTheOthersInOrderWithTheirPatients() {
-    var grouped = GroupedRows(patientCount: 4, patients: [0, 0, 1, 3, 3, 3], rows: [10, 11, 20, 40, 41, 42])
-    grouped.removeAll { p, row in p == 1 || row % 2 == 0 }
-    #expect(grouped.rows == [10, 20, 40, 42])
-    #expect(grouped.offsets == [0, 1, 2, 2, 4])
-    #expect(Array(grouped[3]) == [40, 42])
-  }
-
   @Test func sortedInputIsTakenAsItIs() {
     let grouped = GroupedRows(patientCount: 4, patients: [0, 0, 2, 3], rows: [1, 2, 3, 4])
     #expect(grouped.offsets == [0, 2, 2, 3, 4])

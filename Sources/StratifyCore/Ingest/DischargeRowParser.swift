@@ -1,5 +1,5 @@
 /// Reads discharges.csv rows into `DischargeRecord`s with the patient index of each.
-struct DischargeRowParser: ExtractRowParser {
+struct DischargeRowParser: ChunkableRowParser {
   private(set) var stays: [DischargeRecord] = []
   /// Patient index of each stay, parallel to `stays`.
   private(set) var owners: [Int32] = []
@@ -24,6 +24,27 @@ struct DischargeRowParser: ExtractRowParser {
     primaryDx = binding["primary_dx"]
     admitTypes = EnumMatcher(valueMap: admitType?.valueMap)
     dispositions = EnumMatcher(valueMap: disposition?.valueMap)
+    skippedColumns = Self.columns(
+      notIn: [
+        patientID, admitDate, dischargeDate, admitType, disposition,
+        stored.contains(.dischargeEncounterID) ? encounterID : nil,
+        stored.contains(.dischargeFacility) ? facility : nil,
+        stored.contains(.dischargePrimaryDx) ? primaryDx : nil,
+      ], fieldCount: binding.fieldCount)
+  }
+
+  let skippedColumns: UInt64
+
+  var rowCount: Int { stays.count }
+
+  mutating func reserveCapacity(_ rows: Int) {
+    stays.reserveCapacity(rows)
+    owners.reserveCapacity(rows)
+  }
+
+  mutating func append(_ next: DischargeRowParser, lineOffset: Int) {
+    stays += next.stays
+    owners += next.owners
   }
 
   mutating func parse(_ row: RowReader) throws {

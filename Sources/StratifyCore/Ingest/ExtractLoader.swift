@@ -3,9 +3,8 @@ import Foundation
 import Logging
 
 /// Reads the three extracts into an `IngestResult`: patients first (the directory the other two refer to), then
-/// utilization and discharges side by side, each on its own thread (utilization itself cut into chunks parsed in
-/// parallel, `IngestOptions.chunkCount`), merged in contract order so the result is
-/// the same as reading them one after the other.
+/// discharges and utilization, each cut into chunks parsed on all cores (`IngestOptions.chunkCount`) and merged in
+/// file order, so the result is the same as reading them one after the other.
 public enum ExtractLoader {
   /// Reads and checks all three extracts.
   ///
@@ -36,48 +35,38 @@ public enum ExtractLoader {
     }
     let patientCount = patientParser.patients.count
 
-    let utilizationSlot = ResultSlot<((GroupedRows<UtilizationEvent>, [EventTally]), ExtractFileOutcome)>()
-    let dischargeSlot = ResultSlot<(GroupedRows<DischargeRecord>, ExtractFileOutcome)>()
-    DispatchQueue.concurrentPerform(iterations: 2) { job in
-      if job == 0 {
-        utilizationSlot.set(
-          Result {
-            try timed(.utilization, logger) {
-              let stored = options.storedColumns
-              let (parser, outcome) = try ExtractFile.readChunked(
-                .utilization, path: paths.utilization, mapping: options.mapping(for: .utilization),
-                blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
-              ) {
-                UtilizationRowParser(
-                  binding: $0, directory: directory, patientCount: patientCount, stored: stored,
-                  retention: options.eventRetention, tallyWindow: options.tallyWindow)
-              }
-              let rows = GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events)
-              return ((rows, parser.tallies), outcome)
-            }
-          })
-      } else {
-        dischargeSlot.set(
-          Result {
-            try timed(.discharges, logger) {
-              let (parser, outcome) = try ExtractFile.read(
-                .discharges, path: paths.discharges, mapping: options.mapping(for: .discharges),
-                blockSize: options.blockSize, progress: options.progress
-              ) { DischargeRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
-              return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.stays), outcome)
-            }
-          })
+    // discharges.csv first (small, on every core): the report's follow-up rows are stored only for the patients it
+    // shows discharged in the report's window. A broken discharges.csv is reported after a broken utilization.csv,
+    // as a read in contract order would.
+    let dischargeResult = Result {
+      try timed(.discharges, logger) {
+        let (parser, outcome) = try ExtractFile.readChunked(
+          .discharges, path: paths.discharges, mapping: options.mapping(for: .discharges),
+          blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
+        ) { DischargeRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
+        return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.stays), outcome)
       }
     }
-    // In contract order, so that with two broken files the error is the same as a sequential read would give.
-    var ((utilization, tallies), utilizationOutcome) = try utilizationSlot.take().get()
-    let (discharges, dischargeOutcome) = try dischargeSlot.take().get()
-    if let followUp = options.dischargeFollowUp {
-      utilization.removeAll { p, row in
-        followUp.everyone.keeps(row.type, row.date)
-          || discharges[p].contains { followUp.discharged.contains($0.dischargeDate) }
+    let followUp: UtilizationRowParser.FollowUp? = {
+      guard let window = options.dischargeFollowUp, case .success(let (stays, _)) = dischargeResult else { return nil }
+      return UtilizationRowParser.FollowUp(
+        everyone: window.everyone,
+        discharged: (0..<patientCount).map { p in stays[p].contains { window.discharged.contains($0.dischargeDate) } })
+    }()
+    let ((utilization, tallies), utilizationOutcome) = try timed(.utilization, logger) {
+      let stored = options.storedColumns
+      let (parser, outcome) = try ExtractFile.readChunked(
+        .utilization, path: paths.utilization, mapping: options.mapping(for: .utilization),
+        blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
+      ) {
+        UtilizationRowParser(
+          binding: $0, directory: directory, patientCount: patientCount, stored: stored,
+          retention: options.eventRetention, followUp: followUp, tallyWindow: options.tallyWindow)
       }
+      let rows = GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.events)
+      return ((rows, parser.tallies), outcome)
     }
+    let (discharges, dischargeOutcome) = try dischargeResult.get()
 
     let outcomes = [patientOutcome, utilizationOutcome, dischargeOutcome]
     let result = IngestResult(
@@ -136,28 +125,5 @@ extension ExtractFileOutcome {
     rejects = (rejects + more).sorted { $0.line < $1.line }
     summary.rowsRejected = rejects.count
     summary.rowsAccepted = summary.rowsRead - rejects.count
-  }
-}
-
-/// Hands one value from a worker thread back to the caller; the lock makes the hand-over safe under strict
-/// concurrency.
-private final class ResultSlot<Value>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: Result<Value, Error>?
-
-  func set(_ result: Result<Value, Error>) {
-    lock.lock()
-    value = result
-    lock.unlock()
-  }
-
-  /// The value, no longer held here (so that the caller's copy is the only one).
-  func take() -> Result<Value, Error> {
-    lock.lock()
-    defer {
-      value = nil
-      lock.unlock()
-    }
-    return value!
   }
 }

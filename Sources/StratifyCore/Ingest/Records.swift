@@ -276,22 +276,4 @@ public struct GroupedRows<Row: Sendable>: Sendable {
   public subscript(patient: Int) -> ArraySlice<Row> {
     rows[Int(offsets[patient])..<Int(offsets[patient + 1])]
   }
-
-  /// Keeps the rows `keep(patient, row)` accepts, in the same order.
-  public mutating func removeAll(keeping keep: (Int, Row) -> Bool) {
-    var kept = 0
-    var start = 0
-    for p in 0..<patientCount {
-      let end = Int(offsets[p + 1])
-      for k in start..<end where keep(p, rows[k]) {
-        if kept != k { rows.swapAt(kept, k) }
-        kept += 1
-      }
-      start = end
-      offsets[p + 1] = Int32(kept)
-    }
-    rows.removeLast(rows.count - kept)
-    // Arrays keep their capacity: move what is left to a buffer of its size when that frees much.
-    if kept < rows.capacity / 4 * 3 { rows = rows.withUnsafeBufferPointer { Array($0) } }
-  }
 }

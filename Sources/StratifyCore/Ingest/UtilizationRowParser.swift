@@ -20,15 +20,24 @@ struct UtilizationRowParser: ChunkableRowParser {
   private let types: EnumMatcher<EventType>
   private let retention: EventRetention
   private let tallyWindow: ClosedRange<Day>?
+  private let followUp: FollowUp?
   let skippedColumns: UInt64
+
+  /// Rows `retention` keeps for some patients only: those `everyone` does not keep are stored for the patients
+  /// marked in `discharged` (by position) and dropped for the others.
+  struct FollowUp: Sendable {
+    var everyone: EventRetention
+    var discharged: [Bool]
+  }
   /// The previous row's id and patient: rows usually come grouped by patient, so most rows skip the hash lookup.
   private var lastKey: ShortPatientID?
   private var lastOwner: Int32 = 0
 
   init(
     binding: HeaderBinding, directory: PatientDirectory, patientCount: Int, stored: StoredColumns,
-    retention: EventRetention, tallyWindow: ClosedRange<Day>?
+    retention: EventRetention, followUp: FollowUp? = nil, tallyWindow: ClosedRange<Day>?
   ) {
+    self.followUp = followUp
     self.directory = directory
     self.retention = retention
     self.tallyWindow = tallyWindow
@@ -69,6 +78,7 @@ struct UtilizationRowParser: ChunkableRowParser {
       runTallies[runTallies.count - 1].count(type)
     }
     guard retention.keeps(type, date) else { return }
+    if let followUp, !followUp.discharged[Int(owner)], !followUp.everyone.keeps(type, date) { return }
     // Text columns have nothing to validate: read them only when kept.
     let provider = storeProviderID ? row.text(providerID) : nil
     let dx = storePrimaryDx ? row.code(primaryDx) : nil
