@@ -20,7 +20,8 @@ extension RunMetrics {
         byPractice = PopulationTally.byPractice(input)
       }
     }
-    let itemsByPractice = Dictionary(grouping: input.items, by: \.practiceID)
+    // Positions, not copies of the items (a dozen strings each).
+    let itemsByPractice = Dictionary(grouping: input.items.indices, by: { input.items[$0].practiceID })
     let practiceIDs = byPractice.keys.sorted()
     var sum = PopulationTally(ruleCount: ruleSet.rules.count)
     for practice in practiceIDs { sum.merge(byPractice[practice]!, keepMembers: false) }
@@ -43,7 +44,7 @@ extension RunMetrics {
             let tally = practiceTallies[practiceIDs[i - 1]]!
             out[i] = PopulationMetrics(
               input, tally: tally, members: tally.members.lazy.map(Int.init),
-              items: itemsByPractice[practiceIDs[i - 1]] ?? [],
+              itemPositions: itemsByPractice[practiceIDs[i - 1]] ?? [],
               tierOrder: order, isPractice: true, windowCounts: windowCounts)
           }
         }
@@ -110,9 +111,9 @@ extension RunMetrics {
 
 extension PopulationMetrics {
   /// The figures of the patients at `members` (indices into `input.scores`) tallied in `tally`, whose open items are
-  /// `items`. `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
+  /// those at `itemPositions` of `input.items`. `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
   init(
-    _ input: MetricsInput, tally: PopulationTally, members: some Collection<Int>, items: [WorklistItem],
+    _ input: MetricsInput, tally: PopulationTally, members: some Collection<Int>, itemPositions: [Int],
     tierOrder: [String], isPractice: Bool, windowCounts: [EventTally]
   ) {
     let scores = input.scores
@@ -129,7 +130,8 @@ extension PopulationMetrics {
       patients: members.lazy.map { k -> (index: Int, tier: String) in (scores[k].patient, scores[k].tier) },
       tierOrder: tierOrder)
     worklist = WorklistLoad(
-      items: items, caseManagers: tally.caseManagers, tiers: tierOrder, capacity: input.capacity)
+      items: input.items, only: itemPositions, caseManagers: tally.caseManagers, tiers: tierOrder,
+      capacity: input.capacity)
     topRules = RuleFiring.top(
       RunMetrics.topRuleCount, counts: tally.rules, population: patients, ruleSet: input.ruleSet)
   }

@@ -49,9 +49,12 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
     }
   }
 
-  /// `items` belong to the population; `caseManagers` are the case_manager_ids of its patients, and
+  /// `items` (those at `positions`, when given) belong to the population; `caseManagers` are the case_manager_ids of its patients, and
   /// `tiers` the tiers capacity is summed over.
-  init(items: [WorklistItem], caseManagers: Set<String>, tiers: [String], capacity: CaseloadCapacity) {
+  init(
+    items: [WorklistItem], only positions: [Int]? = nil, caseManagers: Set<String>, tiers: [String],
+    capacity: CaseloadCapacity
+  ) {
     // One pass over the items, reading their fields in place (grouping them copied every item, a dozen strings each).
     struct ListTally {
       var items = 0
@@ -65,7 +68,7 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
     var assigned: [String: ListTally] = [:]
     var waiting: [String: ListTally] = [:]
     items.withUnsafeBufferPointer { items in
-      for i in items.indices {
+      for i in positions ?? Array(items.indices) {
         let isOverdue = items[i].isOverdue
         if isOverdue { overdue += 1 }
         if items[i].overCapacity { overCapacityItems += 1 }
@@ -83,7 +86,7 @@ public struct WorklistLoad: Codable, Equatable, Sendable {
         }
       }
     }
-    self.items = items.count
+    self.items = positions?.count ?? items.count
     self.overdue = overdue
     self.patients = patients.count
     self.overCapacityItems = overCapacityItems
