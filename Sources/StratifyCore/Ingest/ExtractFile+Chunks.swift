@@ -31,6 +31,13 @@ extension ExtractFile {
   /// stay a small part of the file's rows, large enough that each parser has plenty to do.
   static let chunkBytes = 16 << 20
 
+  /// How many ranges a file of `total` bytes is cut into for `workers` workers: ranges of `chunkBytes`, but at
+  /// least four per worker when the file is large enough for ranges of 1 MB or more, so that the workers finish
+  /// together on a file of a few ranges too (a 100k-patient extract), and never fewer than the workers.
+  static func rangeCount(total: Int, workers: Int) -> Int {
+    max(workers, min(workers * 4, total >> 20), total / chunkBytes)
+  }
+
   /// Reads `path` as `kind` like `read`, but with the data records cut into byte ranges (`chunkCount` at least,
   /// more for a file larger than `chunkCount × chunkBytes`) parsed side by side by `chunkCount` workers, each range
   /// by its own libcsv parser and row parser, and merged in file order as they complete: rows, rejects, counts
@@ -51,7 +58,7 @@ extension ExtractFile {
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
     guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
       let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil,
-      let cuts = try? reader.splitCandidates(count: max(chunkCount, total / chunkBytes)), !cuts.isEmpty,
+      let cuts = try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount)), !cuts.isEmpty,
       total > cuts.last!
     else { return try sequential() }
 
