@@ -118,11 +118,7 @@ extension CSVReader {
   func mappedFingerprint() throws -> (byteCount: Int, sha256: String) {
     let fd = try openForReading()
     defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
-    }
-    let size = Int(info.st_size)
+    let size = try size(of: fd)
     var hasher = SHA256()
     var done = 0
     let window = 4 << 20
@@ -169,11 +165,7 @@ extension CSVReader {
   func splitCandidates(count: Int) throws -> [Int] {
     let fd = try openForReading()
     defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
-    }
-    let size = Int(info.st_size)
+    let size = try size(of: fd)
     let window = 64 * 1024
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
     defer { buffer.deallocate() }
@@ -191,6 +183,15 @@ extension CSVReader {
       cuts.append(cut)
     }
     return cuts
+  }
+
+  /// The size of the open file `fd`.
+  private func size(of fd: Int32) throws -> Int {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw IngestError.unreadable(file: fileName, path: path, reason: String(cString: strerror(errno)))
+    }
+    return Int(info.st_size)
   }
 
   /// Opens the file, mapping a missing file to `fileMissing` and other failures to `unreadable`.

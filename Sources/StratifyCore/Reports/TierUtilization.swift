@@ -47,6 +47,11 @@ public struct TierUtilization: Codable, Equatable, Sendable {
           .add(row)
       }
     }
+    return ordered(rows, tierOrder: tierOrder)
+  }
+
+  /// `rows` in tier order (tiers the rule set does not list last, by name), with their rates.
+  private static func ordered(_ rows: [String: TierUtilization], tierOrder: [String]) -> [TierUtilization] {
     let order = tierOrder + rows.keys.filter { !tierOrder.contains($0) }.sorted()
     return order.map { tier in
       var row = rows[tier]!
@@ -91,12 +96,6 @@ public struct TierUtilization: Codable, Equatable, Sendable {
       slots[slot].keptVisits += Int(counts.keptVisits)
     }
     let rows = Dictionary(slots.map { ($0.tier, $0) }, uniquingKeysWith: { first, _ in first })
-    let order = tierOrder + rows.keys.filter { !tierOrder.contains($0) }.sorted()
-    return order.map { tier in
-      var row = rows[tier]!
-      row.edVisitsPerThousand = Figures.perThousand(row.edVisits, of: row.patients)
-      row.noShowRate = Figures.share(row.noShows, of: row.noShows + row.keptVisits)
-      return row
-    }
+    return ordered(rows, tierOrder: tierOrder)
   }
 }
