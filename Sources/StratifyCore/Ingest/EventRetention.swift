@@ -54,8 +54,8 @@ public struct EventRetention: Sendable, Equatable {
 }
 
 /// Utilization rows that only the patients discharged in a window need (the report's transitions of care look at
-/// the contacts and visits after those discharges): they are stored while reading, like every row `eventRetention`
-/// keeps, and dropped for the other patients once discharges.csv is read.
+/// the contacts and visits after those discharges). discharges.csv is read before utilization.csv, so the rows of
+/// `IngestOptions.eventRetention` that `everyone` does not keep are stored for those patients only.
 public struct DischargeFollowUp: Sendable, Equatable {
   /// What every patient keeps (the rule set's reach).
   public var everyone: EventRetention
