@@ -126,12 +126,7 @@ import Testing
     defer { folder.remove() }
     let paths = try Extracts.write(
       in: folder, patients: rows, utilization: [Extracts.event("P25"), Extracts.event("P15"), Extracts.event("P1")])
-    let sequential = try Extracts.load(paths, options: IngestOptions(chunkCount: 1))
-    let chunked = try Extracts.load(paths, options: IngestOptions(blockSize: 7, chunkCount: chunks))
-    #expect(chunked.patients == sequential.patients)
-    #expect(chunked.rejects == sequential.rejects)
-    #expect(chunked.inputs == sequential.inputs)
-    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    let sequential = try Extracts.loadSequentiallyAndChunked(paths, blockSize: 7, chunks: chunks)
     // Rows 3, 13, 23, 33 and 7 (P0), 27 (P6), 37 (P2) repeat an accepted id; row 17's P3 is new (row 3 was P1).
     let patientRejects = sequential.rejects.filter { $0.file == "patients.csv" }
     #expect(patientRejects.filter { $0.category == .duplicatePatient }.count == 7)

@@ -81,4 +81,17 @@ enum Extracts {
     #expect(result.inputs[2].rowsAccepted == result.discharges.rows.count)
     return result
   }
+
+  /// Loads `paths` sequentially and in `chunks` chunks of blocks of `blockSize` bytes, and expects the same
+  /// patients, rejects, summaries and utilization rows; returns the sequential result.
+  @discardableResult
+  static func loadSequentiallyAndChunked(_ paths: InputPaths, blockSize: Int, chunks: Int) throws -> IngestResult {
+    let sequential = try load(paths, options: IngestOptions(chunkCount: 1))
+    let chunked = try load(paths, options: IngestOptions(blockSize: blockSize, chunkCount: chunks))
+    #expect(chunked.patients == sequential.patients)
+    #expect(chunked.rejects == sequential.rejects)
+    #expect(chunked.inputs == sequential.inputs)
+    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    return sequential
+  }
 }

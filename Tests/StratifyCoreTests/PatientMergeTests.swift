@@ -100,12 +100,7 @@ import Testing
     defer { folder.remove() }
     let paths = try Extracts.write(
       in: folder, patients: rows, utilization: [Extracts.event("P11"), Extracts.event("P108"), Extracts.event("P2")])
-    let sequential = try Extracts.load(paths, options: IngestOptions(chunkCount: 1))
-    let chunked = try Extracts.load(paths, options: IngestOptions(blockSize: 512, chunkCount: chunks))
-    #expect(chunked.patients == sequential.patients)
-    #expect(chunked.rejects == sequential.rejects)
-    #expect(chunked.inputs == sequential.inputs)
-    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    let sequential = try Extracts.loadSequentiallyAndChunked(paths, blockSize: 512, chunks: chunks)
     #expect(sequential.rejects.contains { $0.category == .duplicatePatient })
     #expect(sequential.rejects.contains { $0.reason.contains("was rejected in patients.csv") })
     for (k, patient) in sequential.patients.enumerated() { #expect(sequential.patientPosition(of: patient.id) == k) }
