@@ -48,6 +48,48 @@ import Testing
     #expect(result.rejects.map(\.line) == Array(stride(from: 10, through: 71, by: 9)))
   }
 
+  /// A mapped feed (renamed and reordered columns, another date format, a value map, padded and quoted fields)
+  /// with every kind of bad row: the chunks read each field as libcsv completes it (`UtilizationStream`), the
+  /// sequential read whole records, and both must agree on every row, reject, reason and line.
+  @Test(arguments: [2, 5, 9])
+  func aMappedFeedWithBadRowsGivesTheSameRowsRejectsAndLines(chunks: Int) throws {
+    var lines = ["visit_type,primary_dx,provider_id,patient_id,visit_date"]
+    let bad = [
+      "office,I10,DR1,P9,10/01/2026", "office,I10,DR1,P1,13/01/2026", "er_visit,I10,DR1,P1,10/01/2026",
+      "office,I10,DR1,P1", "office,I10,DR1,P1,10/01/2026,extra", "office,I10,DR1,,10/01/2026",
+      "office,I10,DR1,P1,", ",I10,DR1,P1,10/01/2026", "office,I10,DR1,P123456789012345678,10/01/2026",
+      "office,I10,DR1,P1,2026-10-01",
+    ]
+    for k in 0..<80 {
+      if k % 8 == 7 { lines.append(bad[k / 8 % bad.count]) }
+      let type = ["Emergency", " office ", "\"telehealth\"", "ED"][k % 4]
+      let provider = k % 10 == 3 ? "\"DR\n\(k)\"" : "\"DR,\(k)\""
+      lines.append("\(type),R07.9,\(provider), P\(k % 3 + 1) ,10/\(String(format: "%02d", k % 28 + 1))/2026")
+    }
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(in: folder)
+    try folder.write("utilization.csv", lines.joined(separator: "\n") + "\n")
+    let mapping = ExtractMapping(
+      columns: ["visit_type": "event_type", "visit_date": "event_date"],
+      dateFormat: try DateFormat(pattern: "MM/DD/YYYY"),
+      values: ["event_type": ["emergency": "ed"]])
+    func load(_ options: IngestOptions) throws -> IngestResult {
+      var options = options
+      options.mappings = [.utilization: mapping]
+      return try Extracts.load(paths, options: options)
+    }
+    let sequential = try load(IngestOptions(chunkCount: 1))
+    let chunked = try load(IngestOptions(blockSize: 7, chunkCount: chunks))
+    #expect(chunked.utilization.rows == sequential.utilization.rows)
+    #expect(chunked.utilization.offsets == sequential.utilization.offsets)
+    #expect(chunked.rejects == sequential.rejects)
+    #expect(chunked.inputs == sequential.inputs)
+    #expect(chunked.utilization.rows.count == 80)
+    #expect(chunked.rejects.filter { $0.file == "utilization.csv" }.count == 10)
+    #expect(chunked.utilization.rows.contains { $0.providerID == "DR\n3" })
+  }
+
   @Test(arguments: [2, 7])
   func crlfFilesGiveTheSameRowsAndLines(chunks: Int) throws {
     let result = try expectSameAsSequential(Self.rows(50, rejectEvery: 11, lineEnd: "\r\n"), chunks: chunks)

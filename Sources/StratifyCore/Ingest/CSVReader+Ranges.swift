@@ -30,11 +30,25 @@ extension CSVReader {
     offset: Int, length: Int, isLast: Bool, skipping: UInt64 = 0, mapped: Bool = false,
     progress: ((Int) -> Void)? = nil, _ body: (CSVRecord) throws -> Void
   ) throws -> RangeSummary {
+    try withoutActuallyEscaping(body) { body in
+      let assembler = RecordAssembler(deliver: body)
+      assembler.state.pointee.skipAfterRecord = skipping
+      if offset != 0 { assembler.state.pointee.skip = skipping }
+      return try parseRange(
+        offset: offset, length: length, isLast: isLast, mapped: mapped, progress: progress, assembler)
+    }
+  }
+
+  /// Parses bytes `offset..<offset + length` with a fresh libcsv parser whose callbacks are `consumer`'s, as
+  /// `readRange` does (same blocks, byte-order mark, end of range and errors): the records it completes go to the
+  /// consumer, which may take their fields as they come instead of as assembled records.
+  func parseRange(
+    offset: Int, length: Int, isLast: Bool, mapped: Bool, progress: ((Int) -> Void)?, _ consumer: some RangeConsumer
+  ) throws -> RangeSummary {
     let fd = try openForReading()
     defer { close(fd) }
     func parse(_ block: (_ done: Int, _ count: Int) throws -> UnsafeRawBufferPointer) throws -> RangeSummary {
-      try parseRange(
-        offset: offset, length: length, isLast: isLast, skipping: skipping, progress: progress, block: block, body)
+      try parseBlocks(offset: offset, length: length, isLast: isLast, progress: progress, block: block, consumer)
     }
     // Each block mapped on its own and unmapped at the next: the mapped pages add one block, not the range, to the
     // resident memory.
@@ -63,11 +77,11 @@ extension CSVReader {
     }
   }
 
-  /// `readRange`'s parse, with `block(done, count)` giving up to `count` bytes of the range from `done` on (empty at
-  /// the end of the file).
-  private func parseRange(
-    offset: Int, length: Int, isLast: Bool, skipping: UInt64, progress: ((Int) -> Void)?,
-    block: (_ done: Int, _ count: Int) throws -> UnsafeRawBufferPointer, _ body: (CSVRecord) throws -> Void
+  /// `parseRange`'s parse, with `block(done, count)` giving up to `count` bytes of the range from `done` on (empty
+  /// at the end of the file).
+  private func parseBlocks(
+    offset: Int, length: Int, isLast: Bool, progress: ((Int) -> Void)?,
+    block: (_ done: Int, _ count: Int) throws -> UnsafeRawBufferPointer, _ consumer: some RangeConsumer
   ) throws -> RangeSummary {
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
@@ -75,42 +89,36 @@ extension CSVReader {
     }
     defer { csv_free(&parser) }
     let blockSize = readBlockSize
-
-    return try withoutActuallyEscaping(body) { body in
-      let state = RecordAssembler(deliver: body)
-      state.state.pointee.skipAfterRecord = skipping
-      if offset != 0 { state.state.pointee.skip = skipping }
-      var done = 0
-      while done < length {
-        let chunk = try block(done, min(blockSize, length - done))
-        let n = chunk.count
-        if n == 0 { break }
-        var skip = 0
-        if offset + done == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
-        done += n
-        let fed = state.feed(&parser, UnsafeRawBufferPointer(rebasing: chunk[skip...]))
-        if let error = state.error { throw error }
-        progress?(n)
-        if fed != n - skip {
-          throw IngestError.unreadable(
-            file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))
-        }
+    var done = 0
+    while done < length {
+      let chunk = try block(done, min(blockSize, length - done))
+      let n = chunk.count
+      if n == 0 { break }
+      var skip = 0
+      if offset + done == 0, n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { skip = 3 }
+      done += n
+      let fed = consumer.feed(&parser, UnsafeRawBufferPointer(rebasing: chunk[skip...]))
+      if let error = consumer.error { throw error }
+      progress?(n)
+      if fed != n - skip {
+        throw IngestError.unreadable(
+          file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))
       }
-      guard done == length else {
-        throw IngestError.unreadable(file: fileName, path: path, reason: "file shrank while it was read")
-      }
-      // libcsv's starting state: no row begun, no quote open, nothing buffered.
-      var between = parser.pstate == 0 && parser.quoted == 0 && parser.entry_pos == 0
-      if isLast {
-        csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
-        if state.finish(&parser) != 0 {
-          throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
-        }
-        if let error = state.error { throw error }
-        between = true
-      }
-      return RangeSummary(recordCount: state.recordCount, newlineCount: state.line - 1, endsBetweenRecords: between)
     }
+    guard done == length else {
+      throw IngestError.unreadable(file: fileName, path: path, reason: "file shrank while it was read")
+    }
+    // libcsv's starting state: no row begun, no quote open, nothing buffered.
+    var between = parser.pstate == 0 && parser.quoted == 0 && parser.entry_pos == 0
+    if isLast {
+      csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
+      if consumer.finish(&parser) != 0 {
+        throw IngestError.unterminatedQuote(file: fileName, line: consumer.pendingRecordLine)
+      }
+      if let error = consumer.error { throw error }
+      between = true
+    }
+    return RangeSummary(recordCount: consumer.recordCount, newlineCount: consumer.line - 1, endsBetweenRecords: between)
   }
 
   /// The file's size and SHA-256 from windows of it mapped in turn (read with `read(2)` when one cannot be

@@ -113,11 +113,29 @@ public final class CSVReader {
   }
 }
 
+/// What a range parse (`CSVReader.parseRange`) hands libcsv's callbacks to: whole records (`RecordAssembler`), or
+/// a row parser that takes each field as libcsv completes it (`UtilizationStream`). Either counts physical lines
+/// the same way: `\n` row ends plus the newlines inside quoted fields.
+protocol RangeConsumer: AnyObject {
+  /// Parses one block with libcsv (`csv_parse`), its callbacks being the consumer's; the bytes consumed.
+  func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int
+  /// Ends parsing (`csv_fini`); nonzero when the input ends inside an open quote.
+  func finish(_ parser: inout csv_parser) -> Int32
+  /// An error that stops the parse (not a rejected row).
+  var error: Error? { get }
+  /// Records completed (blank lines are none).
+  var recordCount: Int { get }
+  /// The physical line the parser is on (1-based).
+  var line: Int { get }
+  /// Where the record still being parsed started.
+  var pendingRecordLine: Int { get }
+}
+
 /// Collects the fields libcsv reports into one record and counts physical lines.
 ///
 /// The callbacks run once per field (tens of millions of times on a large extract), so the mutable state sits
 /// behind a pointer: class stored properties would cost a dynamic exclusivity check on every access.
-final class RecordAssembler {
+final class RecordAssembler: RangeConsumer {
   struct State {
     var bytes: UnsafeMutablePointer<UInt8>
     var byteCount = 0

@@ -13,10 +13,29 @@ protocol ChunkableRowParser: ExtractRowParser, Sendable {
   mutating func append(_ next: Self, lineOffset: Int)
   /// Fields (by index, below 64) `parse` never reads: the reader need not copy their bytes.
   var skippedColumns: UInt64 { get }
+  /// Parses bytes `offset..<offset + length` of `reader`'s file into this fresh parser with libcsv's fields going
+  /// straight to it, as `readRange` with `ExtractFile.accept` would (the header skipped when the range starts the
+  /// file); nil when the parser takes whole records only, and the caller uses `readRange`.
+  mutating func stream(
+    _ reader: CSVReader, kind: ExtractKind, offset: Int, length: Int, isLast: Bool, dateFormat: DateFormat,
+    progress: ((Int) -> Void)?
+  ) throws -> StreamedRange?
+}
+
+/// What parsing one byte range field by field (`ChunkableRowParser.stream`) produced besides the rows.
+struct StreamedRange {
+  var rejects: [Reject]
+  var rowsRead: Int
+  var summary: CSVReader.RangeSummary
 }
 
 extension ChunkableRowParser {
   var skippedColumns: UInt64 { 0 }
+
+  mutating func stream(
+    _ reader: CSVReader, kind: ExtractKind, offset: Int, length: Int, isLast: Bool, dateFormat: DateFormat,
+    progress: ((Int) -> Void)?
+  ) throws -> StreamedRange? { nil }
 
   /// The fields below 64 of a `fieldCount`-field record that are none of `read`.
   static func columns(notIn read: [BoundColumn?], fieldCount: Int) -> UInt64 {
@@ -84,6 +103,13 @@ extension ExtractFile {
             job,
             Result { () throws -> ChunkResult<Parser> in
               var parser = makeParser(binding)
+              if let streamed = try parser.stream(
+                reader, kind: kind, offset: starts[job], length: ends[job] - starts[job],
+                isLast: job == starts.count - 1, dateFormat: mapping.dateFormat, progress: report)
+              {
+                return ChunkResult(
+                  parser: parser, rejects: streamed.rejects, rowsRead: streamed.rowsRead, summary: streamed.summary)
+              }
               var rejects: [Reject] = []
               var rowsRead = 0
               var skipHeader = job == 0

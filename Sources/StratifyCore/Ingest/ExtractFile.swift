@@ -54,17 +54,25 @@ enum ExtractFile {
     mapping: ExtractMapping
   ) throws -> Reject? {
     guard record.count == binding.fieldCount else {
-      return Reject(
-        file: kind.fileName, line: record.line, column: "",
-        reason: "expected \(binding.fieldCount) fields, found \(record.count)", category: .wrongFieldCount)
+      return fieldCountReject(kind, line: record.line, expected: binding.fieldCount, found: record.count)
     }
     do {
       try parser.parse(RowReader(record: record, dateFormat: mapping.dateFormat))
     } catch let problem as FieldProblem {
-      return Reject(
-        file: kind.fileName, line: record.line, column: problem.column, reason: problem.reason,
-        category: problem.category)
+      return reject(problem, kind: kind, line: record.line)
     }
     return nil
+  }
+
+  /// The reject of a record with `found` fields where the header has `expected`.
+  static func fieldCountReject(_ kind: ExtractKind, line: Int, expected: Int, found: Int) -> Reject {
+    Reject(
+      file: kind.fileName, line: line, column: "", reason: "expected \(expected) fields, found \(found)",
+      category: .wrongFieldCount)
+  }
+
+  /// The reject of a record whose row parser found `problem`.
+  static func reject(_ problem: FieldProblem, kind: ExtractKind, line: Int) -> Reject {
+    Reject(file: kind.fileName, line: line, column: problem.column, reason: problem.reason, category: problem.category)
   }
 }

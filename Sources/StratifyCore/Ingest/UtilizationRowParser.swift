@@ -33,6 +33,18 @@ struct UtilizationRowParser: ChunkableRowParser {
   private var lastKey: ShortPatientID?
   private var lastOwner: Int32 = 0
 
+  /// The part each field plays, by field index (`fieldCount` of them): what `parse` and `UtilizationStream` read.
+  let roles: [Role]
+  let fieldCount: Int
+  /// The read columns as field 0 of a one-field record: `UtilizationStream` reads each field on its own.
+  private let singlePatientID, singleEventDate, singleEventType: BoundColumn
+  private let singleProviderID, singlePrimaryDx: BoundColumn?
+  let storesTexts: Bool
+  /// Whether the id and date columns have value maps (their values are then looked up as text).
+  let idMapped, dateMapped: Bool
+
+  enum Role: UInt8 { case none, patientID, eventDate, eventType, providerID, primaryDx }
+
   init(
     binding: HeaderBinding, directory: PatientDirectory, patientCount: Int, stored: StoredColumns,
     retention: EventRetention, followUp: FollowUp? = nil, tallyWindow: ClosedRange<Day>?
@@ -53,23 +65,120 @@ struct UtilizationRowParser: ChunkableRowParser {
     skippedColumns = Self.columns(
       notIn: [patientID, eventDate, eventType, storeProviderID ? providerID : nil, storePrimaryDx ? primaryDx : nil],
       fieldCount: binding.fieldCount)
+    fieldCount = binding.fieldCount
+    var roles = [Role](repeating: .none, count: binding.fieldCount)
+    roles[patientID.index] = .patientID
+    roles[eventDate.index] = .eventDate
+    roles[eventType.index] = .eventType
+    if storeProviderID, let providerID { roles[providerID.index] = .providerID }
+    if storePrimaryDx, let primaryDx { roles[primaryDx.index] = .primaryDx }
+    self.roles = roles
+    storesTexts = storeProviderID || storePrimaryDx
+    func alone(_ column: BoundColumn) -> BoundColumn {
+      BoundColumn(index: 0, spec: column.spec, valueMap: column.valueMap)
+    }
+    singlePatientID = alone(patientID)
+    singleEventDate = alone(eventDate)
+    singleEventType = alone(eventType)
+    singleProviderID = providerID.map(alone)
+    singlePrimaryDx = primaryDx.map(alone)
+    idMapped = patientID.valueMap != nil
+    dateMapped = eventDate.valueMap != nil
   }
 
-  mutating func parse(_ row: RowReader) throws {
-    // The id as a String only when the byte lookup cannot answer; errors keep their order.
-    let key = row.shortPatientID(patientID)
-    var known: Int32?
-    if let key, key == lastKey {
-      known = lastOwner
-    } else if let found = directory.find(key, after: lastOwner) {
-      known = found
+  /// One row's patient, date and type as read so far, each the value or the problem reading it: from a whole
+  /// record (`parse`) or field by field (`UtilizationStream`). `commit` reports the problems in `parse`'s order.
+  struct PendingRow {
+    /// The patient found from the id's bytes; nil when the `String` lookup answers (`id`).
+    var owner: Int32?
+    /// The id as text (or why there is none) when `owner` is nil.
+    var id: Result<String, Error> = .success("")
+    var date: Result<Day, Error> = .success(Day(number: 0))
+    var type: Result<EventType, Error> = .success(.office)
+  }
+
+  /// Reads the field of `role` (one of patient, date, type) from `row`, where it is `column`, into `pending`.
+  @inline(__always) mutating func read(
+    _ role: Role, from row: RowReader, _ column: BoundColumn, into pending: inout PendingRow
+  ) {
+    switch role {
+    case .patientID:
+      // The id as a String only when the byte lookup cannot answer.
+      let key = row.shortPatientID(column)
+      if let key, key == lastKey {
+        pending.owner = lastOwner
+      } else if let found = directory.find(key, after: lastOwner) {
+        pending.owner = found
+        lastKey = key
+        lastOwner = found
+      } else {
+        pending.owner = nil
+        pending.id = Result { try row.requiredText(column) }
+      }
+    case .eventDate: pending.date = Result { try row.requiredDate(column) }
+    case .eventType: pending.type = Result { try row.requiredEnumeration(column, types) }
+    case .none, .providerID, .primaryDx: break
+    }
+  }
+
+  /// What `read(_:from:_:into:)` reads from the field of `role` in the usual case, from its bytes alone: an id
+  /// found by its bytes, a plain date, a known type. False, with nothing read, when it is not that case and `read`
+  /// has to answer.
+  @inline(__always) mutating func readPlain(
+    _ role: Role, _ bytes: UnsafeBufferPointer<UInt8>, into pending: inout PendingRow, dateFormat: DateFormat
+  ) -> Bool {
+    switch role {
+    case .patientID:
+      guard !idMapped, let key = ShortPatientID(FieldBytes.trimmed(bytes)) else { return false }
+      if key == lastKey {
+        pending.owner = lastOwner
+        return true
+      }
+      guard let found = directory.find(key, after: lastOwner) else { return false }
+      pending.owner = found
       lastKey = key
       lastOwner = found
+    case .eventDate:
+      guard !dateMapped, let day = dateFormat.parseInline(FieldBytes.trimmed(bytes)) else { return false }
+      pending.date = .success(day)
+    case .eventType:
+      guard let type = types.match(FieldBytes.trimmed(bytes)) else { return false }
+      pending.type = .success(type)
+    case .none, .providerID, .primaryDx: return false
     }
-    let id = known == nil ? try row.requiredText(patientID) : ""
-    let date = try row.requiredDate(eventDate)
-    let type = try row.requiredEnumeration(eventType, types)
-    let owner = try known ?? directory.resolve(id)
+    return true
+  }
+
+  /// `read(_:from:_:into:)` for field `role` of a row read field by field: `row` holds that field alone.
+  @inline(never) mutating func readAlone(_ role: Role, from row: RowReader, into pending: inout PendingRow) {
+    switch role {
+    case .patientID: read(role, from: row, singlePatientID, into: &pending)
+    case .eventDate: read(role, from: row, singleEventDate, into: &pending)
+    case .eventType: read(role, from: row, singleEventType, into: &pending)
+    case .none, .providerID, .primaryDx: break
+    }
+  }
+
+  /// The provider and diagnosis columns as field 0 of a one-field record, for reading those fields on their own.
+  var textColumnsAlone: (providerID: BoundColumn?, primaryDx: BoundColumn?) { (singleProviderID, singlePrimaryDx) }
+
+  mutating func parse(_ row: RowReader) throws {
+    var pending = PendingRow()
+    read(.patientID, from: row, patientID, into: &pending)
+    read(.eventDate, from: row, eventDate, into: &pending)
+    read(.eventType, from: row, eventType, into: &pending)
+    let (provider, dx) = (storeProviderID ? providerID : nil, storePrimaryDx ? primaryDx : nil)
+    try commit(pending) { (row.text(provider), row.code(dx)) }
+  }
+
+  /// Checks the row read into `pending` (its problems in the order: id missing, date, type, unknown patient) and
+  /// counts and keeps it; `texts` gives its provider and diagnosis (nil for a column not stored), read only when
+  /// the row is kept.
+  @inline(__always) mutating func commit(_ pending: PendingRow, texts: () -> (String?, String?)) throws {
+    let id = pending.owner == nil ? try pending.id.get() : ""
+    let date = try pending.date.get()
+    let type = try pending.type.get()
+    let owner = try pending.owner ?? directory.resolve(id)
     if let tallyWindow, tallyWindow.contains(date) {
       if runOwners.last != owner {
         runOwners.append(owner)
@@ -80,10 +189,21 @@ struct UtilizationRowParser: ChunkableRowParser {
     guard retention.keeps(type, date) else { return }
     if let followUp, !followUp.discharged[Int(owner)], !followUp.everyone.keeps(type, date) { return }
     // Text columns have nothing to validate: read them only when kept.
-    let provider = storeProviderID ? row.text(providerID) : nil
-    let dx = storePrimaryDx ? row.code(primaryDx) : nil
+    let (provider, dx) = storesTexts ? texts() : (nil, nil)
     events.append(UtilizationEvent(date: date, type: type, providerID: provider, primaryDx: dx))
     owners.append(owner)
+  }
+
+  /// Reads the range field by field (`UtilizationStream`).
+  mutating func stream(
+    _ reader: CSVReader, kind: ExtractKind, offset: Int, length: Int, isLast: Bool, dateFormat: DateFormat,
+    progress: ((Int) -> Void)?
+  ) throws -> StreamedRange? {
+    let stream = UtilizationStream(parser: self, kind: kind, dateFormat: dateFormat, skipHeader: offset == 0)
+    let summary = try reader.parseRange(
+      offset: offset, length: length, isLast: isLast, mapped: true, progress: progress, stream)
+    self = stream.parser
+    return StreamedRange(rejects: stream.rejects, rowsRead: stream.rowsRead, summary: summary)
   }
 
   var rowCount: Int { events.count }

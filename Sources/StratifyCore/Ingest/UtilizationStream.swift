@@ -1,0 +1,197 @@
+import CLibCSV
+import Foundation
+
+/// Parses a range of utilization.csv into a `UtilizationRowParser` field by field: libcsv's field callback hands
+/// each field the parser reads (patient, date, type, and the stored texts) to it in place, from libcsv's own
+/// buffer, and the row callback checks and keeps the row. No record is assembled and no field is copied, which
+/// on a 20M-row extract is most of what reading a row costs besides libcsv itself.
+///
+/// What comes out is what `CSVReader.readRange` with `ExtractFile.accept` gives: the same `read` and `commit`
+/// check each field and row, a record with the wrong number of fields gets the same reject, and lines are counted
+/// the same way (`\n` row ends plus newlines inside quoted fields; blank lines are no record). The range's first
+/// record is skipped when the range starts the file (the header).
+final class UtilizationStream: RangeConsumer {
+  struct State {
+    var parser: UtilizationRowParser
+    let kind: ExtractKind
+    let dateFormat: DateFormat
+    var rejects: [Reject] = []
+    /// Data records read (the header is none).
+    var rowsRead = 0
+    var pending = UtilizationRowParser.PendingRow()
+    /// Fields of the record being parsed, so far.
+    var fieldCount = 0
+    var line = 1
+    var recordLine = 1
+    var recordCount = 0
+    /// Whether a field completed in the block being parsed can hold a newline (see `RecordAssembler`).
+    var mayHoldNewlines = true
+    /// The record being parsed is skipped (the file's header).
+    var skipRecord: Bool
+    /// Set with `error` once a row fails for another reason than a reject; later callbacks do nothing.
+    var failed = false
+    var error: Error?
+    /// Three one-field `ends` for the one-field records the parser reads (a field, or the two stored texts).
+    let ends: UnsafeMutablePointer<Int>
+    let texts: TextFields
+    let textColumns: (providerID: BoundColumn?, primaryDx: BoundColumn?)
+  }
+
+  /// The provider and diagnosis fields of the record being parsed, copied: they are read only when it is kept.
+  final class TextFields {
+    var bytes: [UInt8] = []
+    var provider: Range<Int>?
+    var dx: Range<Int>?
+  }
+
+  let state: UnsafeMutablePointer<State>
+
+  init(parser: UtilizationRowParser, kind: ExtractKind, dateFormat: DateFormat, skipHeader: Bool) {
+    state = .allocate(capacity: 1)
+    state.initialize(
+      to: State(
+        parser: parser, kind: kind, dateFormat: dateFormat, skipRecord: skipHeader, ends: .allocate(capacity: 3),
+        texts: TextFields(), textColumns: parser.textColumnsAlone))
+  }
+
+  deinit {
+    state.pointee.ends.deallocate()
+    state.deinitialize(count: 1)
+    state.deallocate()
+  }
+
+  var parser: UtilizationRowParser { state.pointee.parser }
+  var rejects: [Reject] { state.pointee.rejects }
+  var rowsRead: Int { state.pointee.rowsRead }
+  var error: Error? { state.pointee.error }
+  var recordCount: Int { state.pointee.recordCount }
+  var line: Int { state.pointee.line }
+  var pendingRecordLine: Int { state.pointee.fieldCount == 0 ? state.pointee.line : state.pointee.recordLine }
+
+  func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
+    guard let base = block.baseAddress, !block.isEmpty else { return 0 }
+    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 0x22, block.count) != nil
+    return csv_parse(&parser, base, block.count, utilizationField, utilizationRowEnd, UnsafeMutableRawPointer(state))
+  }
+
+  func finish(_ parser: inout csv_parser) -> Int32 {
+    state.pointee.mayHoldNewlines = true
+    return csv_fini(&parser, utilizationField, utilizationRowEnd, UnsafeMutableRawPointer(state))
+  }
+}
+
+extension UtilizationStream.State {
+  @inline(__always) mutating func field(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard !failed else { return }
+    if fieldCount == 0 { recordLine = line }
+    let index = fieldCount
+    fieldCount = index + 1
+    if !skipRecord, index < parser.fieldCount {
+      let role = parser.roles[index]
+      switch role {
+      case .none: break
+      case .providerID, .primaryDx:
+        let start = texts.bytes.count
+        texts.bytes.append(contentsOf: bytes)
+        if role == .providerID {
+          texts.provider = start..<texts.bytes.count
+        } else {
+          texts.dx = start..<texts.bytes.count
+        }
+      case .patientID, .eventDate, .eventType:
+        if !parser.readPlain(role, bytes, into: &pending, dateFormat: dateFormat) { readInGeneral(role, bytes) }
+      }
+    }
+    // Newlines can only sit inside quoted fields here; each one is a physical line.
+    guard mayHoldNewlines, var p = bytes.baseAddress else { return }
+    var remaining = bytes.count
+    while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
+      line += 1
+      let next = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+      remaining -= next - p
+      p = next
+    }
+  }
+
+  /// A field `readPlain` could not read: through a one-field record, the way `parse` reads it.
+  @inline(never) private mutating func readInGeneral(
+    _ role: UtilizationRowParser.Role, _ bytes: UnsafeBufferPointer<UInt8>
+  ) {
+    ends[0] = bytes.count
+    let row = RowReader(
+      record: CSVRecord(line: recordLine, bytes: bytes, ends: UnsafeBufferPointer(start: ends, count: 1)),
+      dateFormat: dateFormat)
+    parser.readAlone(role, from: row, into: &pending)
+  }
+
+  @inline(__always) mutating func rowEnd(_ terminator: Int32) {
+    if !failed, fieldCount > 0 {
+      recordCount += 1
+      if skipRecord {
+        skipRecord = false
+      } else {
+        endRecord()
+      }
+    }
+    fieldCount = 0
+    if terminator == 0x0A { line += 1 }
+  }
+
+  private mutating func endRecord() {
+    rowsRead += 1
+    defer {
+      if parser.storesTexts {
+        texts.bytes.removeAll(keepingCapacity: true)
+        texts.provider = nil
+        texts.dx = nil
+      }
+    }
+    guard fieldCount == parser.fieldCount else {
+      rejects.append(
+        ExtractFile.fieldCountReject(kind, line: recordLine, expected: parser.fieldCount, found: fieldCount))
+      return
+    }
+    do {
+      if parser.storesTexts {
+        try commitWithTexts()
+      } else {
+        try parser.commit(pending) { (nil, nil) }
+      }
+    } catch let problem as FieldProblem {
+      rejects.append(ExtractFile.reject(problem, kind: kind, line: recordLine))
+    } catch {
+      self.error = error
+      failed = true
+    }
+  }
+}
+
+extension UtilizationStream.State {
+  /// `commit` for a parser that stores texts: they are read from the copied fields when the row is kept.
+  @inline(never) fileprivate mutating func commitWithTexts() throws {
+    let (texts, ends, line, dateFormat, columns) = (self.texts, self.ends, recordLine, self.dateFormat, textColumns)
+    try parser.commit(pending) {
+      texts.bytes.withUnsafeBufferPointer { all in
+        func reader(_ range: Range<Int>?, _ slot: Int) -> RowReader? {
+          guard let range else { return nil }
+          ends[slot] = range.count
+          return RowReader(
+            record: CSVRecord(
+              line: line, bytes: UnsafeBufferPointer(rebasing: all[range]),
+              ends: UnsafeBufferPointer(start: ends + slot, count: 1)),
+            dateFormat: dateFormat)
+        }
+        return (reader(texts.provider, 1)?.text(columns.providerID), reader(texts.dx, 2)?.code(columns.primaryDx))
+      }
+    }
+  }
+}
+
+func utilizationField(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+  context!.assumingMemoryBound(to: UtilizationStream.State.self).pointee.field(
+    UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: data == nil ? 0 : length))
+}
+
+func utilizationRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+  context!.assumingMemoryBound(to: UtilizationStream.State.self).pointee.rowEnd(terminator)
+}
