@@ -33,8 +33,9 @@ struct UtilizationRowParser: ChunkableRowParser {
   private var lastKey: ShortPatientID?
   private var lastOwner: Int32 = 0
 
-  /// The part each field plays, by field index (`fieldCount` of them): what `parse` and `UtilizationStream` read.
-  let roles: [Role]
+  /// The field index of each column read (-1 for one absent or not stored).
+  typealias ColumnsRead = (patientID: Int, eventDate: Int, eventType: Int, providerID: Int, primaryDx: Int)
+  let columnsRead: ColumnsRead
   let fieldCount: Int
   /// The read columns as field 0 of a one-field record: `UtilizationStream` reads each field on its own.
   private let singlePatientID, singleEventDate, singleEventType: BoundColumn
@@ -43,7 +44,8 @@ struct UtilizationRowParser: ChunkableRowParser {
   /// Whether the id and date columns have value maps (their values are then looked up as text).
   let idMapped, dateMapped: Bool
 
-  enum Role: UInt8 { case none, patientID, eventDate, eventType, providerID, primaryDx }
+  /// The columns `read` reads.
+  enum Role { case patientID, eventDate, eventType }
 
   init(
     binding: HeaderBinding, directory: PatientDirectory, patientCount: Int, stored: StoredColumns,
@@ -66,13 +68,10 @@ struct UtilizationRowParser: ChunkableRowParser {
       notIn: [patientID, eventDate, eventType, storeProviderID ? providerID : nil, storePrimaryDx ? primaryDx : nil],
       fieldCount: binding.fieldCount)
     fieldCount = binding.fieldCount
-    var roles = [Role](repeating: .none, count: binding.fieldCount)
-    roles[patientID.index] = .patientID
-    roles[eventDate.index] = .eventDate
-    roles[eventType.index] = .eventType
-    if storeProviderID, let providerID { roles[providerID.index] = .providerID }
-    if storePrimaryDx, let primaryDx { roles[primaryDx.index] = .primaryDx }
-    self.roles = roles
+    columnsRead = (
+      patientID.index, eventDate.index, eventType.index, storeProviderID ? providerID?.index ?? -1 : -1,
+      storePrimaryDx ? primaryDx?.index ?? -1 : -1
+    )
     storesTexts = storeProviderID || storePrimaryDx
     func alone(_ column: BoundColumn) -> BoundColumn {
       BoundColumn(index: 0, spec: column.spec, valueMap: column.valueMap)
@@ -117,7 +116,6 @@ struct UtilizationRowParser: ChunkableRowParser {
       }
     case .eventDate: pending.date = Result { try row.requiredDate(column) }
     case .eventType: pending.type = Result { try row.requiredEnumeration(column, types) }
-    case .none, .providerID, .primaryDx: break
     }
   }
 
@@ -144,7 +142,6 @@ struct UtilizationRowParser: ChunkableRowParser {
     case .eventType:
       guard let type = types.match(FieldBytes.trimmed(bytes)) else { return false }
       pending.type = .success(type)
-    case .none, .providerID, .primaryDx: return false
     }
     return true
   }
@@ -155,7 +152,6 @@ struct UtilizationRowParser: ChunkableRowParser {
     case .patientID: read(role, from: row, singlePatientID, into: &pending)
     case .eventDate: read(role, from: row, singleEventDate, into: &pending)
     case .eventType: read(role, from: row, singleEventType, into: &pending)
-    case .none, .providerID, .primaryDx: break
     }
   }
 

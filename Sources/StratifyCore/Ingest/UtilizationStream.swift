@@ -35,6 +35,7 @@ final class UtilizationStream: RangeConsumer {
     let ends: UnsafeMutablePointer<Int>
     let texts: TextFields
     let textColumns: (providerID: BoundColumn?, primaryDx: BoundColumn?)
+    let columns: UtilizationRowParser.ColumnsRead
   }
 
   /// The provider and diagnosis fields of the record being parsed, copied: they are read only when it is kept.
@@ -51,7 +52,7 @@ final class UtilizationStream: RangeConsumer {
     state.initialize(
       to: State(
         parser: parser, kind: kind, dateFormat: dateFormat, skipRecord: skipHeader, ends: .allocate(capacity: 3),
-        texts: TextFields(), textColumns: parser.textColumnsAlone))
+        texts: TextFields(), textColumns: parser.textColumnsAlone, columns: parser.columnsRead))
   }
 
   deinit {
@@ -86,21 +87,18 @@ extension UtilizationStream.State {
     if fieldCount == 0 { recordLine = line }
     let index = fieldCount
     fieldCount = index + 1
-    if !skipRecord, index < parser.fieldCount {
-      let role = parser.roles[index]
-      switch role {
-      case .none: break
-      case .providerID, .primaryDx:
-        let start = texts.bytes.count
-        texts.bytes.append(contentsOf: bytes)
-        if role == .providerID {
-          texts.provider = start..<texts.bytes.count
-        } else {
-          texts.dx = start..<texts.bytes.count
-        }
-      case .patientID, .eventDate, .eventType:
-        if !parser.readPlain(role, bytes, into: &pending, dateFormat: dateFormat) { readInGeneral(role, bytes) }
-      }
+    // Compared with the field's index in turn rather than looked up: a few predictable branches per field.
+    if skipRecord {
+    } else if index == columns.patientID {
+      read(.patientID, bytes)
+    } else if index == columns.eventDate {
+      read(.eventDate, bytes)
+    } else if index == columns.eventType {
+      read(.eventType, bytes)
+    } else if index == columns.providerID {
+      texts.provider = stash(bytes)
+    } else if index == columns.primaryDx {
+      texts.dx = stash(bytes)
     }
     // Newlines can only sit inside quoted fields here; each one is a physical line.
     guard mayHoldNewlines, var p = bytes.baseAddress else { return }
@@ -111,6 +109,17 @@ extension UtilizationStream.State {
       remaining -= next - p
       p = next
     }
+  }
+
+  @inline(__always) private mutating func read(_ role: UtilizationRowParser.Role, _ bytes: UnsafeBufferPointer<UInt8>) {
+    if !parser.readPlain(role, bytes, into: &pending, dateFormat: dateFormat) { readInGeneral(role, bytes) }
+  }
+
+  /// Copies a stored text field of the record; where it is in `texts.bytes`.
+  private func stash(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    let start = texts.bytes.count
+    texts.bytes.append(contentsOf: bytes)
+    return start..<texts.bytes.count
   }
 
   /// A field `readPlain` could not read: through a one-field record, the way `parse` reads it.
