@@ -25,6 +25,34 @@ import Testing
     }
   }
 
+  /// Lists parsed the plain way (split, then each item normalized on its own), for `FieldBytes.codes` and `.list`.
+  static func plainCodes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+    b.split(separator: 0x3B, omittingEmptySubsequences: false).compactMap { item in
+      FieldBytes.code(UnsafeBufferPointer(rebasing: item))
+    }
+  }
+
+  static func plainList(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+    b.split(separator: 0x3B, omittingEmptySubsequences: false).compactMap { item in
+      let t = FieldBytes.trimmed(UnsafeBufferPointer(rebasing: item))
+      return t.isEmpty ? nil : String(decoding: t.map(FieldBytes.lower), as: UTF8.self)
+    }
+  }
+
+  @Test func listsParseAsTheirItemsOneByOne() {
+    var fields: [[UInt8]] = (Self.fields + [
+      "", ";", ";;", " ; . ;", "e11.9;;i50.9", ".E.1.1.", "j45.909 ;\tF41.9\r", "Ünïcödé;straße; ÇA ",
+      "A123456789012345678901234567890;b", "food ; Housing;TRANSPORT;;",
+    ]).map { Array($0.utf8) }
+    fields.append([0x45, 0xFF, 0x31, 0x3B, 0xC3, 0x3B, 0x20, 0xE2, 0x82])  // invalid UTF-8, repaired alike
+    for bytes in fields {
+      bytes.withUnsafeBufferPointer { b in
+        #expect(FieldBytes.codes(b) == Self.plainCodes(b))
+        #expect(FieldBytes.list(b) == Self.plainList(b))
+      }
+    }
+  }
+
   @Test func theListCacheKeepsFindingEntriesAfterGrowing() {
     var cache = FieldListCache()
     let fields = (0..<5000).map { "C\($0 * 7919 % 100_000);D\($0)" }

@@ -78,27 +78,51 @@ enum FieldBytes {
     return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
   }
 
-  /// `;`-separated ICD-10-CM codes, each normalized; empty items dropped.
+  /// `;`-separated ICD-10-CM codes, each normalized as `code(_:)` does; empty items dropped.
   static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    split(b).compactMap(code)
+    items(b) { item, out in
+      var n = 0
+      for c in item where c != 0x2E && !isSpace(c) {
+        out[n] = c >= 0x61 && c <= 0x7A ? c & ~0x20 : c
+        n += 1
+      }
+      return n
+    }
   }
 
   /// `;`-separated words, trimmed and lower-cased; empty items dropped.
   static func list(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    split(b).compactMap { item in
+    items(b) { item, out in
       let t = trimmed(item)
-      return t.isEmpty ? nil : String(decoding: t.map(lower), as: UTF8.self)
+      for (k, c) in t.enumerated() { out[k] = lower(c) }
+      return t.count
     }
   }
 
-  private static func split(_ b: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
-    var items: [UnsafeBufferPointer<UInt8>] = []
-    var start = 0
-    for i in 0...b.count where i == b.count || b[i] == 0x3B {
-      items.append(UnsafeBufferPointer(rebasing: b[start..<i]))
-      start = i + 1
+  /// The `;`-separated items of `b`, each rewritten by `normalize` into a scratch buffer (it returns how many bytes
+  /// it wrote, at most the item's), as `String`s; items left empty are dropped. It allocates one array (room for
+  /// every item) and the `String`s too long to be stored inline, nothing per item besides: a new list of codes is
+  /// parsed on the hot path of patients.csv.
+  @inline(__always) private static func items(
+    _ b: UnsafeBufferPointer<UInt8>,
+    _ normalize: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<UInt8>) -> Int
+  ) -> [String] {
+    var result: [String] = []
+    var separators = 0
+    for c in b where c == 0x3B { separators += 1 }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count, 1)) { out in
+      var start = 0
+      for i in 0...b.count where i == b.count || b[i] == 0x3B {
+        let n = normalize(UnsafeBufferPointer(rebasing: b[start..<i]), out)
+        if n > 0 {
+          // Room for every item left at the first one kept (a list of empty items stays without storage).
+          if result.capacity == 0 { result.reserveCapacity(separators + 1) }
+          result.append(String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self))
+        }
+        start = i + 1
+      }
     }
-    return items
+    return result
   }
 
   /// A value as it may appear in a reject reason: at most 40 characters.
