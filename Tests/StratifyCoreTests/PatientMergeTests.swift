@@ -53,6 +53,24 @@ import Testing
     }
   }
 
+  @Test func yesNoKnowsEachSpellingInAnyCaseAndNothingElse() {
+    let yes = ["y", "yes", "true", "1"]
+    let no = ["n", "no", "false", "0"]
+    func cases(_ word: String) -> [String] { [word, word.uppercased(), word.prefix(1).uppercased() + word.dropFirst()] }
+    var fields: [[UInt8]] = (yes.flatMap(cases) + no.flatMap(cases)).map { Array($0.utf8) }
+    fields += ["", "ye", "yess", "tru", "falsey", "2", "y ", "nope", "yes\u{0}", "ÿ", "truE1"].map { Array($0.utf8) }
+    fields += [[0x79, 0x00], [0x4E, 0x00, 0x00], [0x59 | 0x80], [0x66, 0x61, 0x6C, 0x73, 0x65, 0x00]]
+    for bytes in fields {
+      bytes.withUnsafeBufferPointer { b in
+        let word = String(decoding: b, as: UTF8.self)
+        let expected: Bool? =
+          bytes.contains(0) || bytes.contains { $0 >= 0x80 } ? nil
+          : yes.contains(word.lowercased()) ? true : no.contains(word.lowercased()) ? false : nil
+        #expect(FieldBytes.yesNo(b) == expected, "\(bytes)")
+      }
+    }
+  }
+
   @Test func theListCacheKeepsFindingEntriesAfterGrowing() {
     var cache = FieldListCache()
     let fields = (0..<5000).map { "C\($0 * 7919 % 100_000);D\($0)" }

@@ -58,14 +58,17 @@ enum FieldBytes {
     return value
   }
 
-  private static let yes: [[UInt8]] = ["y", "yes", "true", "1"].map { Array($0.utf8) }
-  private static let no: [[UInt8]] = ["n", "no", "false", "0"].map { Array($0.utf8) }
-
-  /// Y/N and its usual spellings.
+  /// Y/N and its usual spellings (y, yes, true, 1; n, no, false, 0), ignoring ASCII case: the bytes lower-cased
+  /// into one little-endian word, compared with each spelling's word and length.
   static func yesNo(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
-    if yes.contains(where: { equalsIgnoringCase(b, $0) }) { return true }
-    if no.contains(where: { equalsIgnoringCase(b, $0) }) { return false }
-    return nil
+    guard b.count <= 5 else { return nil }
+    var word: UInt64 = 0
+    for (k, c) in b.enumerated() { word |= UInt64(lower(c)) << UInt64(8 * k) }
+    switch (b.count, word) {
+    case (1, 0x79), (3, 0x73_6579), (4, 0x6575_7274), (1, 0x31): return true  // y, yes, true, 1
+    case (1, 0x6E), (2, 0x6F6E), (5, 0x65_736C_6166), (1, 0x30): return false  // n, no, false, 0
+    default: return nil
+    }
   }
 
   /// One ICD-10-CM code normalized: upper case, dots and blanks removed; nil when nothing is left.
