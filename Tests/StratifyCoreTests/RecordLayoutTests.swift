@@ -58,6 +58,30 @@ import Testing
     }
   }
 
+  /// Texts of every length up to 20 in every position, so that texts ending at the packed form's last byte, and
+  /// sets that just fit or just do not, all read back.
+  @Test func textsOfAnyLengthsReadBackWhereverTheyArePacked() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33) % bound
+    }
+    for _ in 0..<2000 {
+      let fields: [[UInt8]?] = (0..<8).map { k in
+        let length = next(22) - 1
+        return length < 0 ? nil : (0..<length).map { UInt8(0x41 + (k * 7 + $0) % 26) }
+      }
+      var packer = PatientTexts.Packer()
+      for field in fields {
+        if let field { field.withUnsafeBufferPointer { packer.add($0) } } else { packer.add(nil) }
+      }
+      for (k, field) in fields.enumerated() {
+        #expect(packer.texts[PatientTexts.Field(rawValue: k)!] == field.map { String(decoding: $0, as: UTF8.self) })
+      }
+      #expect(packer.texts == PatientTexts(fields.map { $0.map { String(decoding: $0, as: UTF8.self) } }))
+    }
+  }
+
   @Test func aScoreTakes40BytesAndKeepsItsValues() {
     #expect(MemoryLayout<PatientScore>.stride == 40)
     var score = PatientScore(

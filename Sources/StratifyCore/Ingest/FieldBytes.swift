@@ -58,14 +58,17 @@ enum FieldBytes {
     return value
   }
 
-  private static let yes: [[UInt8]] = ["y", "yes", "true", "1"].map { Array($0.utf8) }
-  private static let no: [[UInt8]] = ["n", "no", "false", "0"].map { Array($0.utf8) }
-
-  /// Y/N and its usual spellings.
+  /// Y/N and its usual spellings (y, yes, true, 1; n, no, false, 0), ignoring ASCII case: the bytes lower-cased
+  /// into one little-endian word, compared with each spelling's word and length.
   static func yesNo(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
-    if yes.contains(where: { equalsIgnoringCase(b, $0) }) { return true }
-    if no.contains(where: { equalsIgnoringCase(b, $0) }) { return false }
-    return nil
+    guard b.count <= 5 else { return nil }
+    var word: UInt64 = 0
+    for (k, c) in b.enumerated() { word |= UInt64(lower(c)) << UInt64(8 * k) }
+    switch (b.count, word) {
+    case (1, 0x79), (3, 0x73_6579), (4, 0x6575_7274), (1, 0x31): return true  // y, yes, true, 1
+    case (1, 0x6E), (2, 0x6F6E), (5, 0x65_736C_6166), (1, 0x30): return false  // n, no, false, 0
+    default: return nil
+    }
   }
 
   /// One ICD-10-CM code normalized: upper case, dots and blanks removed; nil when nothing is left.
@@ -78,27 +81,51 @@ enum FieldBytes {
     return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
   }
 
-  /// `;`-separated ICD-10-CM codes, each normalized; empty items dropped.
+  /// `;`-separated ICD-10-CM codes, each normalized as `code(_:)` does; empty items dropped.
   static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    split(b).compactMap(code)
+    items(b) { item, out in
+      var n = 0
+      for c in item where c != 0x2E && !isSpace(c) {
+        out[n] = c >= 0x61 && c <= 0x7A ? c & ~0x20 : c
+        n += 1
+      }
+      return n
+    }
   }
 
   /// `;`-separated words, trimmed and lower-cased; empty items dropped.
   static func list(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    split(b).compactMap { item in
+    items(b) { item, out in
       let t = trimmed(item)
-      return t.isEmpty ? nil : String(decoding: t.map(lower), as: UTF8.self)
+      for (k, c) in t.enumerated() { out[k] = lower(c) }
+      return t.count
     }
   }
 
-  private static func split(_ b: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
-    var items: [UnsafeBufferPointer<UInt8>] = []
-    var start = 0
-    for i in 0...b.count where i == b.count || b[i] == 0x3B {
-      items.append(UnsafeBufferPointer(rebasing: b[start..<i]))
-      start = i + 1
+  /// The `;`-separated items of `b`, each rewritten by `normalize` into a scratch buffer (it returns how many bytes
+  /// it wrote, at most the item's), as `String`s; items left empty are dropped. It allocates one array (room for
+  /// every item) and the `String`s too long to be stored inline, nothing per item besides: a new list of codes is
+  /// parsed on the hot path of patients.csv.
+  @inline(__always) private static func items(
+    _ b: UnsafeBufferPointer<UInt8>,
+    _ normalize: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<UInt8>) -> Int
+  ) -> [String] {
+    var result: [String] = []
+    var separators = 0
+    for c in b where c == 0x3B { separators += 1 }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count, 1)) { out in
+      var start = 0
+      for i in 0...b.count where i == b.count || b[i] == 0x3B {
+        let n = normalize(UnsafeBufferPointer(rebasing: b[start..<i]), out)
+        if n > 0 {
+          // Room for every item left at the first one kept (a list of empty items stays without storage).
+          if result.capacity == 0 { result.reserveCapacity(separators + 1) }
+          result.append(String(decoding: UnsafeBufferPointer(rebasing: out[0..<n]), as: UTF8.self))
+        }
+        start = i + 1
+      }
     }
-    return items
+    return result
   }
 
   /// A value as it may appear in a reject reason: at most 40 characters.

@@ -15,7 +15,8 @@ struct PatientRowParser: ChunkableRowParser {
 
   /// This parser's own rows, not merged yet, in file order.
   private var rows = MovableRows<PatientRecord>()
-  /// The short key of each of `rows`' ids, made here beside the parse rather than on the merging thread.
+  /// The short key of each of `rows`' ids (`ShortPatientID(id)`), made here beside the parse rather than on the
+  /// merging thread.
   private var keys: [ShortPatientID?] = []
   /// Ids of this parser's rows rejected for another reason, with their lines, in file order (for
   /// `PatientDirectory.rejectedLines`).
@@ -71,7 +72,8 @@ struct PatientRowParser: ChunkableRowParser {
           id: pid, line: row.line, texts: texts.texts, birthDate: birth, conditions: codes,
           medicationCount: medications, socialNeeds: needs, hospice: try row.yesNo(hospice),
           deceasedDate: try row.date(deceasedDate)))
-      keys.append(ShortPatientID(pid))
+      // From the field's bytes: for a column without a value map, the key `ShortPatientID(pid)` would give.
+      keys.append(patientID!.valueMap == nil ? row.shortPatientID(patientID!) : ShortPatientID(pid))
     } catch {
       if let id { rejectedIDs.append((id, row.line)) }
       throw error
@@ -118,22 +120,15 @@ struct PatientRowParser: ChunkableRowParser {
     lineOffset: Int
   ) {
     var nextRejected = 0
-    func noteRejected(before line: Int, in directory: inout PatientDirectory) {
-      while nextRejected < rejectedIDs.count, rejectedIDs[nextRejected].line + lineOffset < line {
-        let (id, at) = rejectedIDs[nextRejected]
-        if directory.position(of: id) == nil, directory.rejectedLines[id] == nil {
-          directory.rejectedLines[id] = at + lineOffset
-        }
-        nextRejected += 1
-      }
-    }
     let batch = 64
     rows.takeAll { rows in
       for k in rows.indices {
         if k % batch == 0 { touched &+= directory.touch(keys[k..<min(k + batch, keys.count)]) }
         rows[k].line += lineOffset
         let line = rows[k].line
-        noteRejected(before: line, in: &directory)
+        if nextRejected < rejectedIDs.count, rejectedIDs[nextRejected].line + lineOffset < line {
+          Self.noteRejected(rejectedIDs, lineOffset: lineOffset, before: line, from: &nextRejected, in: &directory)
+        }
         if let first = directory.insert(rows[k].id, key: keys[k]) {
           duplicates.append(
             Reject(
@@ -147,6 +142,23 @@ struct PatientRowParser: ChunkableRowParser {
         }
       }
     }
-    noteRejected(before: Int.max, in: &directory)
+    Self.noteRejected(rejectedIDs, lineOffset: lineOffset, before: Int.max, from: &nextRejected, in: &directory)
+  }
+
+  /// Notes the ids of `rejectedIDs` from `next` on whose lines (counted from `lineOffset` + 1) come before `line`
+  /// in `directory.rejectedLines`, unless an accepted or earlier rejected row has the id; `next` is left at the
+  /// first one not before `line`. (A function of its own, not one nested in `merge`, which would box `next` and
+  /// check every access to it at run time, once a row.)
+  private static func noteRejected(
+    _ rejectedIDs: [(id: String, line: Int)], lineOffset: Int, before line: Int, from next: inout Int,
+    in directory: inout PatientDirectory
+  ) {
+    while next < rejectedIDs.count, rejectedIDs[next].line + lineOffset < line {
+      let (id, at) = rejectedIDs[next]
+      if directory.position(of: id) == nil, directory.rejectedLines[id] == nil {
+        directory.rejectedLines[id] = at + lineOffset
+      }
+      next += 1
+    }
   }
 }

@@ -70,29 +70,46 @@ struct PatientTexts: Sendable, Equatable {
 
     init() {}
 
-    /// Adds the next text (nil when absent).
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>?) {
-      defer { added += 1 }
-      if spilled == nil, let bytes, bytes.count >= Int(PatientTexts.absent) || used + bytes.count > capacity {
-        spilled = (0..<added).map { texts[Field(rawValue: $0)!] }
-      }
-      if spilled != nil {
-        spilled!.append(bytes.map { String(decoding: $0, as: UTF8.self) })
-        if added == Field.allCases.count - 1 { texts = PatientTexts(box: Box(spilled!)) }
-        return
-      }
-      let start = Field.allCases.count + used
-      withUnsafeMutableBytes(of: &texts.packed) { raw in
+    /// Adds the next text (nil when absent): a text that fits is copied in place, anything else goes the outlined
+    /// way.
+    @inline(__always) mutating func add(_ bytes: UnsafeBufferPointer<UInt8>?) {
+      if spilled == nil {
         guard let bytes else {
-          raw[added] = PatientTexts.absent
+          let index = added
+          withUnsafeMutableBytes(of: &texts.packed) { $0[index] = PatientTexts.absent }
+          added += 1
           return
         }
-        raw[added] = UInt8(bytes.count)
-        if let base = bytes.baseAddress, !bytes.isEmpty {
-          (raw.baseAddress! + start).copyMemory(from: base, byteCount: bytes.count)
+        let count = bytes.count
+        if count < Int(PatientTexts.absent) && used + count <= capacity {
+          let index = added
+          let start = Field.allCases.count + used
+          withUnsafeMutableBytes(of: &texts.packed) { raw in
+            raw[index] = UInt8(truncatingIfNeeded: count)
+            guard let base = bytes.baseAddress, count > 0 else { return }
+            if count <= 16, start + 16 <= raw.count {
+              // Two stores instead of a call to memmove: the bytes past the text are zero, as they were.
+              let (low, high) = FieldBytes.words(bytes)
+              raw.storeBytes(of: low.littleEndian, toByteOffset: start, as: UInt64.self)
+              raw.storeBytes(of: high.littleEndian, toByteOffset: start + 8, as: UInt64.self)
+            } else {
+              (raw.baseAddress! + start).copyMemory(from: base, byteCount: count)
+            }
+          }
+          used += count
+          added += 1
+          return
         }
       }
-      used += bytes?.count ?? 0
+      addSpilling(bytes)
+    }
+
+    /// `add(_:)` once the texts no longer fit: all of them as `String`s.
+    @inline(never) private mutating func addSpilling(_ bytes: UnsafeBufferPointer<UInt8>?) {
+      defer { added += 1 }
+      if spilled == nil { spilled = (0..<added).map { texts[Field(rawValue: $0)!] } }
+      spilled!.append(bytes.map { String(decoding: $0, as: UTF8.self) })
+      if added == Field.allCases.count - 1 { texts = PatientTexts(box: Box(spilled!)) }
     }
   }
 
