@@ -233,6 +233,25 @@ import Testing
     #expect(chunked.owners == sequential.owners)
   }
 
+  /// An extract delivered as a symbolic link to the file is cut like the file (its size is the file's, not the
+  /// link's).
+  @Test func aSymbolicLinkToTheFileIsCutIntoTheChunksAsked() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let target = try folder.write("util-real.csv", ChunkedIngestTests.rows(60, rejectEvery: 9))
+    let link = folder.path + "/utilization.csv"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+    let directory = PatientDirectory(ids: ["P1", "P2", "P3"])
+    let (_, outcome) = try ExtractFile.readChunked(
+      .utilization, path: link, mapping: .identity, blockSize: 16, chunkCount: 5
+    ) {
+      UtilizationRowParser(
+        binding: $0, directory: directory, patientCount: 3, stored: .all, retention: .everything, tallyWindow: nil)
+    }
+    #expect(outcome.chunksParsed == 5)
+    #expect(outcome.summary.rowsRejected == 6)
+  }
+
   @Test func aFileWithQuotedCommasIsCutIntoTheChunksAsked() throws {
     #expect(try chunksParsed(ChunkedIngestTests.rows(60, rejectEvery: 9), chunks: 7) == 7)
   }

@@ -76,7 +76,7 @@ extension ExtractFile {
     }
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
     guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
-      let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil,
+      let total = fileSize(path),
       let cuts = try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount)), !cuts.isEmpty,
       total > cuts.last!
     else { return try sequential() }

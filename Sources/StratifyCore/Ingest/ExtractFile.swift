@@ -17,7 +17,7 @@ enum ExtractFile {
     progress: (@Sendable (String, Int, Int) -> Void)? = nil,
     makeParser: (HeaderBinding) -> Parser
   ) throws -> (Parser, ExtractFileOutcome) {
-    let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let total = fileSize(path) ?? 0
     let reader = CSVReader(
       path: path, fileName: kind.fileName, blockSize: blockSize,
       progress: progress.map { report in { report(kind.fileName, $0, total) } })
@@ -62,6 +62,13 @@ enum ExtractFile {
       return reject(problem, kind: kind, line: record.line)
     }
     return nil
+  }
+
+  /// The size of the file at `path`, following symbolic links (an extract delivered as a link to the file is cut
+  /// into ranges like the file itself); nil when it cannot be read.
+  static func fileSize(_ path: String) -> Int? {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : nil
   }
 
   /// The reject of a record with `found` fields where the header has `expected`.
