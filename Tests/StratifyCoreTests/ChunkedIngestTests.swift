@@ -90,6 +90,17 @@ import Testing
     #expect(chunked.utilization.rows.contains { $0.providerID == "DR\n3" })
   }
 
+  /// Blank lines before the header, enough to fill the first ranges: the header is still read as the header, not
+  /// as a data row of a later range.
+  @Test(arguments: [2, 5, 9])
+  func blankLinesBeforeTheHeaderKeepItTheHeader(chunks: Int) throws {
+    let blank = String(repeating: "\n", count: 300) + String(repeating: " \r\n", count: 20)
+    let result = try expectSameAsSequential(blank + Self.rows(12, rejectEvery: 5), chunks: chunks)
+    #expect(result.utilization.rows.count == 10)
+    // The header is on line 321, row k on line k + 322; rows 4 and 9 are rejected.
+    #expect(result.rejects.map(\.line) == [326, 331])
+  }
+
   @Test(arguments: [2, 7])
   func crlfFilesGiveTheSameRowsAndLines(chunks: Int) throws {
     let result = try expectSameAsSequential(Self.rows(50, rejectEvery: 11, lineEnd: "\r\n"), chunks: chunks)

@@ -63,8 +63,9 @@ extension ExtractFile {
   /// and line numbers are those of the sequential read, and only the ranges in flight are held besides the merged
   /// rows.
   ///
-  /// Cuts are made after a `\n` and kept only when the parser of the range before ends there between records
-  /// (outside any quote); when one does not, or anything goes wrong (an empty file, a bad header, an open quote
+  /// Cuts are made after a `\n` past the header record (blank lines may come before it: the first range holds it,
+  /// and skips it) and kept only when the parser of the range before ends there between records (outside any
+  /// quote); when one does not, or anything goes wrong (an empty file, a bad header, an open quote
   /// at the end, an I/O error), the file is read again by `read`, which gives the sequential result or error.
   static func readChunked<Parser: ChunkableRowParser>(
     _ kind: ExtractKind, path: String, mapping: ExtractMapping, blockSize: Int, chunkCount: Int,
@@ -76,9 +77,10 @@ extension ExtractFile {
     }
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
     guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
-      let total = fileSize(path),
-      let cuts = try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount)), !cuts.isEmpty,
-      total > cuts.last!
+      let total = fileSize(path), let headerEnd = try? reader.firstRecordEnd(),
+      case let cuts = ((try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount))) ?? [])
+        .filter({ $0 > headerEnd }),
+      !cuts.isEmpty, total > cuts.last!
     else { return try sequential() }
 
     let starts = [0] + cuts
