@@ -10,11 +10,16 @@ public enum WorklistWriter {
     "days_on_list", "over_capacity", "list",
   ]
 
-  /// A list id made safe as a file name.
+  /// A list id (or practice id) made safe as a file name, one name per id. An id of letters, digits, `-`, `_` and
+  /// `.` of up to 96 bytes that does not start with `.` is its own name; any other (other characters, which become
+  /// `_`, a leading `.`, empty, or longer) is cut to 64 bytes and gets `~` and 16 hex digits of its SHA-256: two
+  /// ids never share a file (`CM/01` and `CM:01` would both be `CM_01`), and a long id never makes a name the file
+  /// system refuses.
   public static func fileName(_ list: String) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-    let safe = String(list.map { allowed.contains($0) ? $0 : "_" })
-    return safe.isEmpty || safe.hasPrefix(".") ? "_" + safe : safe
+    if !list.isEmpty, !list.hasPrefix("."), list.utf8.count <= 96, list.allSatisfy(allowed.contains) { return list }
+    let safe = String(list.prefix(64).map { allowed.contains($0) ? $0 : "_" })
+    return "_" + safe + "~" + SHA256.hex(of: Array(list.utf8)).prefix(16)
   }
 
   /// Renders worklist.html. The rows go through `WorklistRowTemplate` when the template allows it (the shipped one
