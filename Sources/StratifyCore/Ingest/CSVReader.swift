@@ -178,8 +178,28 @@ final class RecordAssembler: RangeConsumer {
   /// their context, so the per-field one touches no reference count.
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
     guard let base = block.baseAddress, !block.isEmpty else { return 0 }
-    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 0x22, block.count) != nil
+    state.pointee.mayHoldNewlines = Self.mayHoldNewlines(parser, block)
     return csv_parse(&parser, base, block.count, csvField, csvRowEnd, UnsafeMutableRawPointer(state))
+  }
+
+  /// Whether a field libcsv completes while parsing `block` can hold a newline: only a quoted one can, so not when
+  /// the block has no quote character and does not start inside a quoted field.
+  static func mayHoldNewlines(_ parser: csv_parser, _ block: UnsafeRawBufferPointer) -> Bool {
+    parser.quoted != 0 || memchr(block.baseAddress!, 0x22, block.count) != nil
+  }
+
+  /// The newlines in a field's bytes (each one is a physical line).
+  @inline(__always) static func newlines(in field: UnsafeRawBufferPointer) -> Int {
+    guard var p = field.baseAddress else { return 0 }
+    var remaining = field.count
+    var count = 0
+    while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
+      count += 1
+      let consumed = UnsafeRawPointer(hit) - p + 1
+      p = UnsafeRawPointer(hit) + 1
+      remaining -= consumed
+    }
+    return count
   }
 
   /// Ends parsing (`csv_fini`); nonzero when the file ends inside an open quote.
@@ -232,14 +252,7 @@ final class RecordAssembler: RangeConsumer {
       }
       s.pointee.byteCount = needed
       // Newlines can only sit inside quoted fields here; each one is a physical line.
-      var p = field.baseAddress!
-      var remaining = s.pointee.mayHoldNewlines ? field.count : 0
-      while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
-        s.pointee.line += 1
-        let consumed = UnsafeRawPointer(hit) - p + 1
-        p = UnsafeRawPointer(hit) + 1
-        remaining -= consumed
-      }
+      if s.pointee.mayHoldNewlines { s.pointee.line += newlines(in: field) }
     }
     if s.pointee.endCount == s.pointee.endCapacity {
       let capacity = s.pointee.endCapacity * 2

@@ -72,7 +72,7 @@ final class UtilizationStream: RangeConsumer {
 
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
     guard let base = block.baseAddress, !block.isEmpty else { return 0 }
-    state.pointee.mayHoldNewlines = parser.quoted != 0 || memchr(base, 0x22, block.count) != nil
+    state.pointee.mayHoldNewlines = RecordAssembler.mayHoldNewlines(parser, block)
     return csv_parse(&parser, base, block.count, utilizationField, utilizationRowEnd, UnsafeMutableRawPointer(state))
   }
 
@@ -102,14 +102,7 @@ extension UtilizationStream.State {
       texts.dx = stash(bytes)
     }
     // Newlines can only sit inside quoted fields here; each one is a physical line.
-    guard mayHoldNewlines, var p = bytes.baseAddress else { return }
-    var remaining = bytes.count
-    while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
-      line += 1
-      let next = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
-      remaining -= next - p
-      p = next
-    }
+    if mayHoldNewlines { line += RecordAssembler.newlines(in: UnsafeRawBufferPointer(bytes)) }
   }
 
   @inline(__always) private mutating func read(_ role: UtilizationRowParser.Role, _ bytes: UnsafeBufferPointer<UInt8>) {
