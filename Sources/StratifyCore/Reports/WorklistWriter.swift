@@ -116,7 +116,7 @@ public enum WorklistWriter {
         template.render(
           context { k in
             buffer.removeAll(keepingCapacity: true)
-            rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &buffer)
+            rows.render(items, at: byList[order[k]]!, into: &buffer)
             return String(decoding: buffer, as: UTF8.self)
           }
         ).utf8)
@@ -126,7 +126,7 @@ public enum WorklistWriter {
     var start = 0
     for (k, cut) in cuts.enumerated() {
       page.append(contentsOf: frame[start..<cut])
-      rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &page)
+      rows.render(items, at: byList[order[k]]!, into: &page)
       start = cut + marker.count
     }
     page.append(contentsOf: frame[start...])
