@@ -12,6 +12,20 @@ import Testing
     }
   }
 
+  @Test func describesEveryDayAsZeroPaddedYearMonthDay() {
+    // The padded form of any year (the fast path covers 0...9999), checked against the plain formula.
+    for n in stride(from: -1_000_000, to: 3_000_000, by: 331) {
+      let day = Day(number: Int32(n))
+      let (y, m, d) = day.components
+      let expected =
+        String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y) + "-" + (m < 10 ? "0" : "")
+        + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+      #expect(day.description == expected)
+    }
+    #expect(Day(iso: "2026-01-05")?.description == "2026-01-05")
+    #expect(Day(year: 7, month: 3, day: 9)?.description == "0007-03-09")
+  }
+
   @Test(arguments: [("2026-11-26", 4), ("2026-11-28", 6), ("1970-01-01", 4), ("2000-02-29", 2)])
   func knowsTheWeekday(text: String, weekday: Int) {
     #expect(Day(iso: text)?.isoWeekday == weekday)

@@ -55,6 +55,22 @@ struct PatientTexts: Sendable, Equatable {
     }
   }
 
+  /// Calls `body` with the UTF-8 bytes of `field` (nil when absent), read in place: no `String` is made unless the
+  /// texts are kept in the box.
+  @inline(__always) func withBytes<R>(_ field: Field, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+    if let box {
+      guard var text = box.values[field.rawValue] else { return body(nil) }
+      return text.withUTF8 { body($0) }
+    }
+    return withUnsafeBytes(of: packed) { raw -> R in
+      let count = raw[field.rawValue]
+      if count == Self.absent { return body(nil) }
+      var start = Field.allCases.count
+      for k in 0..<field.rawValue where raw[k] != Self.absent { start += Int(raw[k]) }
+      return body(UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(count)]).assumingMemoryBound(to: UInt8.self))
+    }
+  }
+
   static func == (a: PatientTexts, b: PatientTexts) -> Bool {
     Field.allCases.allSatisfy { a[$0] == b[$0] }
   }

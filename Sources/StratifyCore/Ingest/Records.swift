@@ -105,6 +105,13 @@ public struct PatientRecord: Sendable, Equatable {
       hospice: hospice, deceasedDate: deceasedDate)
   }
 
+  /// Calls `body` with the UTF-8 bytes of the text `field` (nil when absent), read in place: what the text's
+  /// property returns is `String(decoding:as:)` of them (`practiceID` gives "" for nil).
+  @inline(__always) func withTextBytes<R>(_ field: PatientTexts.Field, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R
+  {
+    texts.withBytes(field, body)
+  }
+
   /// A record whose texts are already packed (patients.csv rows).
   init(
     id: String, line: Int, texts: PatientTexts, birthDate: Day, conditions: [String], medicationCount: Int?,

@@ -9,22 +9,14 @@ extension RunMetrics {
   public init(_ input: MetricsInput) {
     let ruleSet = input.ruleSet
     let order = Self.tierOrder(ruleSet)
-    // The events' window counts (unless ingest counted them) and the patients' tallies are independent: computed
-    // side by side.
-    nonisolated(unsafe) var windowCounts: [EventTally] = input.eventTallies ?? []
-    nonisolated(unsafe) var byPractice: [String: PopulationTally] = [:]
-    DispatchQueue.concurrentPerform(iterations: 2) { job in
-      if job == 0 {
-        if input.eventTallies == nil { windowCounts = TierUtilization.windowCounts(data: input.data, asOf: input.asOf) }
-      } else {
-        byPractice = PopulationTally.byPractice(input)
-      }
-    }
+    // The events' window counts are made by ingest in a run; otherwise counted from the stored rows first.
+    let windowCounts = input.eventTallies ?? TierUtilization.windowCounts(data: input.data, asOf: input.asOf)
+    let byPractice = PopulationTally.byPractice(input, windowCounts: windowCounts)
     // Positions, not copies of the items (a dozen strings each).
     let itemsByPractice = Dictionary(grouping: input.items.indices, by: { input.items[$0].practiceID })
     let practiceIDs = byPractice.keys.sorted()
     var sum = PopulationTally(ruleCount: ruleSet.rules.count)
-    for practice in practiceIDs { sum.merge(byPractice[practice]!, keepMembers: false) }
+    for practice in practiceIDs { sum.merge(byPractice[practice]!) }
     let whole = sum
     let practiceTallies = byPractice
     // Each practice's figures, and the whole population's worklist load: independent, so computed on every core. The
@@ -41,11 +33,9 @@ extension RunMetrics {
             worklist.pointee = WorklistLoad(
               items: input.items, caseManagers: whole.caseManagers, tiers: order, capacity: input.capacity)
           } else {
-            let tally = practiceTallies[practiceIDs[i - 1]]!
             out[i] = PopulationMetrics(
-              input, tally: tally, members: tally.members.lazy.map(Int.init),
-              itemPositions: itemsByPractice[practiceIDs[i - 1]] ?? [],
-              tierOrder: order, isPractice: true, windowCounts: windowCounts)
+              input, tally: practiceTallies[practiceIDs[i - 1]]!,
+              itemPositions: itemsByPractice[practiceIDs[i - 1]] ?? [], tierOrder: order, isPractice: true)
           }
         }
       }
@@ -110,25 +100,17 @@ extension RunMetrics {
 }
 
 extension PopulationMetrics {
-  /// The figures of the patients at `members` (indices into `input.scores`) tallied in `tally`, whose open items are
-  /// those at `itemPositions` of `input.items`. `windowCounts` are the tallies of `TierUtilization.window(asOf:)`, per patient of `input.data`.
+  /// The figures of the patients tallied in `tally`, whose open items are those at `itemPositions` of `input.items`.
   init(
-    _ input: MetricsInput, tally: PopulationTally, members: some Collection<Int>, itemPositions: [Int],
-    tierOrder: [String], isPractice: Bool, windowCounts: [EventTally]
+    _ input: MetricsInput, tally: PopulationTally, itemPositions: [Int], tierOrder: [String], isPractice: Bool
   ) {
-    let scores = input.scores
-    patients = members.count
+    patients = tally.patients
     var tiers = Dictionary(uniqueKeysWithValues: tierOrder.map { ($0, 0) })
     for (tier, n) in tally.movement.patientsByTier { tiers[tier, default: 0] += n }
     self.tiers = tiers
     tierChanges = TierMovement(tally.movement, previous: input.previousTiers, countDeparted: !isPractice)
-    transitionsOfCare = TransitionsOfCare(
-      data: input.data, patients: members.lazy.map { scores[$0].patient }, asOf: input.asOf,
-      calendar: input.calendar)
-    utilizationByTier = TierUtilization.byTier(
-      windowCounts: windowCounts,
-      patients: members.lazy.map { k -> (index: Int, tier: String) in (scores[k].patient, scores[k].tier) },
-      tierOrder: tierOrder)
+    transitionsOfCare = TransitionsOfCare(merging: tally.transitionsOfCare, asOf: input.asOf)
+    utilizationByTier = TierUtilization.merged([Array(tally.utilization.values)], tierOrder: tierOrder)
     worklist = WorklistLoad(
       items: input.items, only: itemPositions, caseManagers: tally.caseManagers, tiers: tierOrder,
       capacity: input.capacity)
@@ -158,28 +140,37 @@ extension PopulationMetrics {
 }
 
 /// What the figures of one population need from a pass over its patients, mergeable: chunks of patients are
-/// tallied on several threads and merged in patient order; the whole population is the sum of its practices.
+/// tallied on several threads and merged; the whole population is the sum of its practices.
 struct PopulationTally: Sendable {
-  /// Indices into `MetricsInput.scores`, in order (32 bits each: a million of them are held at once).
-  var members: [Int32] = []
+  var patients = 0
   var withoutCaseManager = 0
   var caseManagers = Set<String>()
   var movement = TierMovement.Tally()
   /// Patients with a non-zero contribution, by rule position in the rule set.
   var rules: [Int]
+  /// This run's tier → its patients and their events in `TierUtilization.window(asOf:)` (rates left nil).
+  var utilization: [String: TierUtilization] = [:]
+  /// The transitions of care of disjoint parts of the population (chunks with discharged patients), to be merged.
+  var transitionsOfCare: [TransitionsOfCare] = []
 
   init(ruleCount: Int) { rules = [Int](repeating: 0, count: ruleCount) }
 
-  mutating func merge(_ o: PopulationTally, keepMembers: Bool = true) {
-    if keepMembers { members.append(contentsOf: o.members) }
+  mutating func merge(_ o: PopulationTally) {
+    patients += o.patients
     withoutCaseManager += o.withoutCaseManager
     caseManagers.formUnion(o.caseManagers)
     movement.merge(o.movement)
     for i in rules.indices { rules[i] += o.rules[i] }
+    for (tier, row) in o.utilization {
+      utilization[tier, default: TierUtilization(tier: tier, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0)]
+        .add(row)
+    }
+    transitionsOfCare += o.transitionsOfCare
   }
 
-  /// Every practice's tally, keyed by practice_id.
-  static func byPractice(_ input: MetricsInput) -> [String: PopulationTally] {
+  /// Every practice's tally, keyed by practice_id. `windowCounts`: per patient of `input.data`, the events in
+  /// `TierUtilization.window(asOf:)`.
+  static func byPractice(_ input: MetricsInput, windowCounts: [EventTally]) -> [String: PopulationTally] {
     let count = input.scores.count
     let chunk = 65536
     let chunks = (count + chunk - 1) / chunk
@@ -187,22 +178,13 @@ struct PopulationTally: Sendable {
     results.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let out = buffer
       DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        out[c] = tally(input, (c * chunk)..<min(count, (c + 1) * chunk))
+        out[c] = tally(input, (c * chunk)..<min(count, (c + 1) * chunk), windowCounts: windowCounts)
       }
-    }
-    // Each practice's members gathered into one array of the right size (grown by appending, it could hold twice).
-    var memberCounts: [String: Int] = [:]
-    for part in results {
-      for (practice, tally) in part { memberCounts[practice, default: 0] += tally.members.count }
     }
     var merged: [String: PopulationTally] = [:]
     for c in results.indices {
       for (practice, tally) in results[c] {
-        if merged[practice] == nil {
-          merged[practice] = PopulationTally(ruleCount: tally.rules.count)
-          merged[practice]!.members.reserveCapacity(memberCounts[practice]!)
-        }
-        merged[practice]!.merge(tally)
+        merged[practice, default: PopulationTally(ruleCount: tally.rules.count)].merge(tally)
       }
       results[c] = [:]
     }
@@ -210,68 +192,116 @@ struct PopulationTally: Sendable {
   }
 
   /// The tallies of the patients at `range` of `input.scores`, by practice.
-  static func tally(_ input: MetricsInput, _ range: Range<Int>) -> [String: PopulationTally] {
+  ///
+  /// Practice and case manager ids are read as bytes from the records in place and numbered (`ByteInterner`); each
+  /// number is turned into a `String` once, when first seen, and grouped by `String` equality as before.
+  static func tally(
+    _ input: MetricsInput, _ range: Range<Int>, windowCounts: [EventTally]
+  ) -> [String: PopulationTally] {
     let ruleSet = input.ruleSet
     let ruleIDs = ruleSet.rules.map(\.id)
     let ruleIndex = Dictionary(ruleIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     let rank = RunMetrics.rank(ruleSet)
     let previous = input.previousTiers
+    /// One practice's counts in this chunk.
+    struct Part {
+      var tally: PopulationTally
+      /// Case manager number → seen among the practice's patients.
+      var caseManagers: [Bool] = []
+      /// Per tier slot of `tally.movement`: patients, ed, no-shows, kept visits.
+      var window: [(patients: Int, ed: Int, noShows: Int, kept: Int)] = []
+      /// The practice's patients (indices into `input.data`) with at least one stay.
+      var discharged: [Int] = []
+    }
     var practices: [String] = []
-    var tallies: [PopulationTally] = []
+    var parts: [Part] = []
     var slotOf: [String: Int] = [:]
-    var lastPractice: String?
-    var slot = 0
-    // Records and scores read in place (a copy of each would retain and release its strings and arrays).
+    var practiceNumbers = ByteInterner()
+    var slotOfNumber: [Int] = []
+    var caseManagerNumbers = ByteInterner()
+    let stayOffsets = input.data.discharges.offsets
+    // Records, scores and counts read in place (a copy of each would retain and release its strings and arrays).
     input.data.patients.withUnsafeBufferPointer { records in
       input.scores.withUnsafeBufferPointer { scores in
-        for k in range {
-          let patient = scores[k].patient
-          let practice = records[patient].practiceID
-          if practice != lastPractice {
-            // A handful of practices, in no particular order: found by comparison while they are few.
-            if practices.count <= 8, let known = practices.firstIndex(of: practice) {
-              slot = known
-            } else if practices.count > 8, let known = slotOf[practice] {
-              slot = known
-            } else {
-              slot = practices.count
-              practices.append(practice)
-              tallies.append(PopulationTally(ruleCount: ruleIDs.count))
-              slotOf[practice] = slot
+        windowCounts.withUnsafeBufferPointer { windowCounts in
+          for k in range {
+            let patient = scores[k].patient
+            let number = records[patient].withTextBytes(.practiceID) { bytes in
+              practiceNumbers.number(bytes ?? UnsafeBufferPointer(start: nil, count: 0))
             }
-            lastPractice = practice
+            if number == slotOfNumber.count {
+              let practice = practiceNumbers.string(number)
+              if let known = slotOf[practice] {
+                slotOfNumber.append(known)
+              } else {
+                slotOfNumber.append(practices.count)
+                slotOf[practice] = practices.count
+                practices.append(practice)
+                parts.append(Part(tally: PopulationTally(ruleCount: ruleIDs.count)))
+              }
+            }
+            let slot = slotOfNumber[number]
+            let caseManager = records[patient].withTextBytes(.caseManagerID) { bytes -> Int? in
+              guard let bytes, !bytes.isEmpty else { return nil }
+              return caseManagerNumbers.number(bytes)
+            }
+            if let caseManager {
+              if caseManager >= parts[slot].caseManagers.count {
+                parts[slot].caseManagers += repeatElement(
+                  false, count: caseManager + 1 - parts[slot].caseManagers.count)
+              }
+              parts[slot].caseManagers[caseManager] = true
+            } else {
+              parts[slot].tally.withoutCaseManager += 1
+            }
+            parts[slot].tally.patients += 1
+            // The patient's id is looked up only when there is a previous run.
+            let tier = parts[slot].tally.movement.add(
+              patientID: previous.isEmpty ? "" : records[patient].id, tier: scores[k].tier, previous: previous,
+              rank: rank)
+            if tier == parts[slot].window.count { parts[slot].window.append((0, 0, 0, 0)) }
+            let events = windowCounts[patient]
+            parts[slot].window[tier].patients += 1
+            parts[slot].window[tier].ed += Int(events.edVisits)
+            parts[slot].window[tier].noShows += Int(events.noShows)
+            parts[slot].window[tier].kept += Int(events.keptVisits)
+            if stayOffsets[patient] != stayOffsets[patient + 1] { parts[slot].discharged.append(patient) }
+            // Contributions come in rule order: look for each from the rule after the previous one, by comparison.
+            scores[k].contributions.withUnsafeBufferPointer { contributions in
+              var next = 0
+              for c in contributions.indices where contributions[c].points != 0 {
+                var r = next
+                while r < ruleIDs.count, ruleIDs[r] != contributions[c].ruleID { r += 1 }
+                if r == ruleIDs.count {
+                  guard let known = ruleIndex[contributions[c].ruleID] else { continue }
+                  r = known
+                }
+                parts[slot].tally.rules[r] += 1
+                next = r + 1
+              }
+            }
           }
-          tallies[slot].add(
-            k, scores[k], caseManager: records[patient].caseManagerID, patientID: records[patient].id,
-            previous: previous, rank: rank, ruleIDs: ruleIDs, ruleIndex: ruleIndex)
         }
       }
     }
-    return Dictionary(uniqueKeysWithValues: zip(practices, tallies))
-  }
-
-  mutating func add(
-    _ k: Int, _ score: PatientScore, caseManager: String?, patientID: String, previous: [String: String],
-    rank: (String) -> Int?, ruleIDs: [String], ruleIndex: [String: Int]
-  ) {
-    members.append(Int32(k))
-    if let caseManager, !caseManager.isEmpty {
-      caseManagers.insert(caseManager)
-    } else {
-      withoutCaseManager += 1
-    }
-    movement.add(patientID: patientID, tier: score.tier, previous: previous, rank: rank)
-    // Contributions come in rule order: look for each from the rule after the previous one, by comparison.
-    var next = 0
-    for contribution in score.contributions where contribution.points != 0 {
-      var r = next
-      while r < ruleIDs.count, ruleIDs[r] != contribution.ruleID { r += 1 }
-      if r == ruleIDs.count {
-        guard let known = ruleIndex[contribution.ruleID] else { continue }
-        r = known
+    var tallies: [String: PopulationTally] = [:]
+    for (practice, var part) in zip(practices, parts) {
+      for n in part.caseManagers.indices where part.caseManagers[n] {
+        part.tally.caseManagers.insert(caseManagerNumbers.string(n))
       }
-      rules[r] += 1
-      next = r + 1
+      for (t, w) in part.window.enumerated() {
+        let tier = part.tally.movement.tiers[t]
+        part.tally.utilization[
+          tier, default: TierUtilization(tier: tier, patients: 0, edVisits: 0, noShows: 0, keptVisits: 0)
+        ]
+        .add(TierUtilization(tier: tier, patients: w.patients, edVisits: w.ed, noShows: w.noShows, keptVisits: w.kept))
+      }
+      if !part.discharged.isEmpty {
+        part.tally.transitionsOfCare.append(
+          TransitionsOfCare(data: input.data, patients: part.discharged, asOf: input.asOf, calendar: input.calendar))
+      }
+      tallies[practice] = part.tally
     }
+    return tallies
   }
 }

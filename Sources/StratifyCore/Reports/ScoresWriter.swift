@@ -33,51 +33,85 @@ public enum ScoresWriter {
       appendField(Array(rule.id.utf8), to: &field)
       return field.elementsEqual(rule.id.utf8) && !rule.id.utf8.contains(UInt8(ascii: ";"))
     }
-    var tierFields: [(tier: String, field: [UInt8])] = []
+    // What many rows repeat, encoded once into one buffer read in place (appending a `[UInt8]` per row would retain
+    // and release it): the rule ids (contributions name the rule set's rules, in rule order), the tiers' fields, the
+    // suffix. A tier the rule set does not name (none in practice) is encoded when first seen.
+    var repeated: [UInt8] = []
+    func add(_ bytes: some Sequence<UInt8>) -> Range<Int> {
+      let start = repeated.count
+      repeated.append(contentsOf: bytes)
+      return start..<repeated.count
+    }
+    let ruleIDs = ruleSet.rules.map(\.id)
+    let ruleIDRanges = ruleIDs.map { add($0.utf8) }
+    let tierNames = RunMetrics.tierOrder(ruleSet)
+    let tierRanges = tierNames.map { name -> Range<Int> in
+      var field: [UInt8] = []
+      appendField(Array(name.utf8), to: &field)
+      return add(field)
+    }
+    let suffixRange = add(suffix)
+    var otherTiers: [(tier: String, field: [UInt8])] = []
     var scratch: [UInt8] = []
     scratch.reserveCapacity(256)
     // Scores and records read in place: a copy of each would retain and release its strings and arrays.
     try scores.withUnsafeBufferPointer { scores in
       try patients.withUnsafeBufferPointer { patients in
-        for k in 0..<scores.count {
-          let i = order?[k] ?? k
-          var id = patients[scores[i].patient].id
-          id.withUTF8 { appendField($0, to: &out) }
-          out.append(UInt8(ascii: ","))
-          // A number is written as it is (`CSVWriter` leaves a plain number such as `-3` unprotected).
-          if let score = scores[i].score { appendDecimal(score, to: &out) }
-          out.append(UInt8(ascii: ","))
-          if let known = tierFields.first(where: { $0.tier == scores[i].tier }) {
-            out.append(contentsOf: known.field)
-          } else {
-            var field: [UInt8] = []
-            appendField(Array(scores[i].tier.utf8), to: &field)
-            tierFields.append((scores[i].tier, field))
-            out.append(contentsOf: field)
-          }
-          out.append(UInt8(ascii: ","))
-          if plainRuleIDs {
-            for (n, c) in scores[i].contributions.enumerated() {
-              if n > 0 { out.append(UInt8(ascii: ";")) }
-              var ruleID = c.ruleID
-              ruleID.withUTF8 { out.append(contentsOf: $0) }
-              out.append(UInt8(ascii: ":"))
-              appendDecimal(c.points, to: &out)
+        try repeated.withUnsafeBufferPointer { repeated in
+          for k in 0..<scores.count {
+            let i = order?[k] ?? k
+            var id = patients[scores[i].patient].id
+            id.withUTF8 { appendField($0, to: &out) }
+            out.append(UInt8(ascii: ","))
+            // A number is written as it is (`CSVWriter` leaves a plain number such as `-3` unprotected).
+            if let score = scores[i].score { appendDecimal(score, to: &out) }
+            out.append(UInt8(ascii: ","))
+            if let t = tierNames.firstIndex(of: scores[i].tier) {
+              out.append(contentsOf: UnsafeBufferPointer(rebasing: repeated[tierRanges[t]]))
+            } else if let known = otherTiers.first(where: { $0.tier == scores[i].tier }) {
+              out.append(contentsOf: known.field)
+            } else {
+              var field: [UInt8] = []
+              appendField(Array(scores[i].tier.utf8), to: &field)
+              otherTiers.append((scores[i].tier, field))
+              out.append(contentsOf: field)
             }
-          } else {
-            scratch.removeAll(keepingCapacity: true)
-            for (n, c) in scores[i].contributions.enumerated() {
-              if n > 0 { scratch.append(UInt8(ascii: ";")) }
-              scratch.append(contentsOf: c.ruleID.utf8)
-              scratch.append(UInt8(ascii: ":"))
-              appendDecimal(c.points, to: &scratch)
+            out.append(UInt8(ascii: ","))
+            if plainRuleIDs {
+              // Contributions read in place (a copy of each would retain and release its two strings). Their rule ids
+              // are the rule set's (in rule order): each is appended from its bytes taken once.
+              scores[i].contributions.withUnsafeBufferPointer { contributions in
+                var next = 0
+                for n in contributions.indices {
+                  if n > 0 { out.append(UInt8(ascii: ";")) }
+                  var r = next
+                  while r < ruleIDs.count, ruleIDs[r] != contributions[n].ruleID { r += 1 }
+                  if r < ruleIDs.count {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: repeated[ruleIDRanges[r]]))
+                    next = r + 1
+                  } else {
+                    var ruleID = contributions[n].ruleID
+                    ruleID.withUTF8 { out.append(contentsOf: $0) }
+                  }
+                  out.append(UInt8(ascii: ":"))
+                  appendDecimal(contributions[n].points, to: &out)
+                }
+              }
+            } else {
+              scratch.removeAll(keepingCapacity: true)
+              for (n, c) in scores[i].contributions.enumerated() {
+                if n > 0 { scratch.append(UInt8(ascii: ";")) }
+                scratch.append(contentsOf: c.ruleID.utf8)
+                scratch.append(UInt8(ascii: ":"))
+                appendDecimal(c.points, to: &scratch)
+              }
+              appendField(scratch, to: &out)
             }
-            appendField(scratch, to: &out)
-          }
-          out.append(contentsOf: suffix)
-          if out.count >= flushThreshold {
-            try out.withUnsafeBytes { try file.write($0) }
-            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: repeated[suffixRange]))
+            if out.count >= flushThreshold {
+              try out.withUnsafeBytes { try file.write($0) }
+              out.removeAll(keepingCapacity: true)
+            }
           }
         }
       }

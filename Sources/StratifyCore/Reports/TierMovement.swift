@@ -93,12 +93,14 @@ public struct TierMovement: Codable, Equatable, Sendable {
     /// [tier slot] → new patients.
     var newByTier: [Int] = []
 
-    mutating func add(patientID: String, tier: String, previous: [String: String], rank: (String) -> Int?) {
+    /// Counts one patient; returns the slot of `tier` in `tiers`. `patientID` is not read when `previous` is empty.
+    @discardableResult
+    mutating func add(patientID: String, tier: String, previous: [String: String], rank: (String) -> Int?) -> Int {
       let to = slot(tier)
       guard let before = previous.isEmpty ? nil : previous[patientID] else {
         newPatients += 1
         newByTier[to] += 1
-        return
+        return to
       }
       compared += 1
       let from = previousSlot(before)
@@ -110,6 +112,7 @@ public struct TierMovement: Codable, Equatable, Sendable {
       } else {
         other += 1
       }
+      return to
     }
 
     /// Patients per tier (new and compared), tiers in slot order.

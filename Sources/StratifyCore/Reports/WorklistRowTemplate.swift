@@ -71,11 +71,14 @@ struct WorklistRowTemplate {
     return (frame, WorklistRowTemplate(nodes: nodes))
   }
 
-  /// Appends the rows of `items` to `out`.
-  func render(_ items: some Sequence<WorklistItem>, into out: inout [UInt8]) {
-    for item in items {
-      let row = Row(item)
-      Self.render(nodes, row, reason: nil, into: &out)
+  /// Appends the rows of the items at `positions` of `items` to `out`.
+  func render(_ items: [WorklistItem], at positions: [Int], into out: inout [UInt8]) {
+    // Items read in place: a copy of each would retain and release its dozen strings.
+    items.withUnsafeBufferPointer { items in
+      for i in positions {
+        let row = Row(items.baseAddress! + i)
+        Self.render(nodes, row, reason: nil, into: &out)
+      }
     }
   }
 
@@ -83,41 +86,43 @@ struct WorklistRowTemplate {
 
   /// A row's values, computed as `WorklistWriter.row(_:)` computes them.
   struct Row {
-    let item: WorklistItem
+    /// The item, read in place (valid while the row is used).
+    let item: UnsafePointer<WorklistItem>
     let name: String
     let dueText: String
 
-    init(_ item: WorklistItem) {
+    init(_ item: UnsafePointer<WorklistItem>) {
       self.item = item
       // The non-empty names joined by a space, as `WorklistWriter.row(_:)` joins them, without an array per row.
-      switch (item.firstName.isEmpty, item.lastName.isEmpty) {
+      switch (item.pointee.firstName.isEmpty, item.pointee.lastName.isEmpty) {
       case (true, true): name = "(no name)"
-      case (false, true): name = item.firstName
-      case (true, false): name = item.lastName
-      case (false, false): name = item.firstName + " " + item.lastName
+      case (false, true): name = item.pointee.firstName
+      case (true, false): name = item.pointee.lastName
+      case (false, false): name = item.pointee.firstName + " " + item.pointee.lastName
       }
-      dueText = WorklistWriter.dueText(item.daysUntilDue)
+      dueText = WorklistWriter.dueText(item.pointee.daysUntilDue)
     }
 
-    func flag(_ key: Key) -> Bool { key == .overdue ? item.isOverdue : item.overCapacity }
+    func flag(_ key: Key) -> Bool { key == .overdue ? item.pointee.isOverdue : item.pointee.overCapacity }
 
     func text(_ key: Key) -> String {
       switch key {
-      case .due: return item.due.description
+      case .due: return item.pointee.due.description
       case .dueText: return dueText
-      case .overdue: return String(describing: item.isOverdue)
+      case .overdue: return String(describing: item.pointee.isOverdue)
       case .name: return name
-      case .patientID: return item.patientID
-      case .phone: return item.phone.isEmpty ? "no phone" : item.phone
-      case .practiceID: return item.practiceID
-      case .pcpID: return item.pcpID.isEmpty ? "—" : item.pcpID
-      case .actionLabel: return item.actionLabel
-      case .reasons: return String(describing: item.reasons)  // never reached: parseBody refuses it
-      case .tier: return item.tier
-      case .score: return String(item.score)
-      case .overCapacity: return String(describing: item.overCapacity)
-      case .status, .statusClass: return item.status.rawValue
-      case .daysOnListText: return item.daysOnList == 0 ? "new today" : "\(item.daysOnList) days on list"
+      case .patientID: return item.pointee.patientID
+      case .phone: return item.pointee.phone.isEmpty ? "no phone" : item.pointee.phone
+      case .practiceID: return item.pointee.practiceID
+      case .pcpID: return item.pointee.pcpID.isEmpty ? "—" : item.pointee.pcpID
+      case .actionLabel: return item.pointee.actionLabel
+      case .reasons: return String(describing: item.pointee.reasons)  // never reached: parseBody refuses it
+      case .tier: return item.pointee.tier
+      case .score: return String(item.pointee.score)
+      case .overCapacity: return String(describing: item.pointee.overCapacity)
+      case .status, .statusClass: return item.pointee.status.rawValue
+      case .daysOnListText:
+        return item.pointee.daysOnList == 0 ? "new today" : "\(item.pointee.daysOnList) days on list"
       }
     }
   }
@@ -135,9 +140,9 @@ struct WorklistRowTemplate {
         if row.flag(key) != inverted { render(inner, row, reason: reason, into: &out) }
       case .reasons(let inverted, let inner):
         if inverted {
-          if row.item.reasons.isEmpty { render(inner, row, reason: reason, into: &out) }
+          if row.item.pointee.reasons.isEmpty { render(inner, row, reason: reason, into: &out) }
         } else {
-          for r in row.item.reasons { render(inner, row, reason: r, into: &out) }
+          for r in row.item.pointee.reasons { render(inner, row, reason: r, into: &out) }
         }
       }
     }

@@ -27,16 +27,18 @@ extension WorklistWriter {
     // Each list's rows as byte ranges, in item order; a row right after the list's previous one extends its range.
     var byList: [String: [Range<Int>]] = [:]
     var lastList: String?
-    for (i, item) in items.enumerated() {
+    // Lists read in place: a copy of each item would retain and release its dozen strings.
+    for i in items.indices {
       let row = rows.row(i)
-      if item.list == lastList {
-        byList[item.list]![byList[item.list]!.count - 1] = byList[item.list]!.last!.lowerBound..<row.upperBound
-      } else if byList[item.list] == nil {
-        byList[item.list] = [row]
+      let list = items[i].list
+      if list == lastList {
+        byList[list]![byList[list]!.count - 1] = byList[list]!.last!.lowerBound..<row.upperBound
+      } else if byList[list] == nil {
+        byList[list] = [row]
       } else {
-        byList[item.list]!.append(row)
+        byList[list]!.append(row)
       }
-      lastList = item.list
+      lastList = list
     }
     for (list, ranges) in byList {
       try rows.write(ranges: ranges, to: folder + "/" + fileName(list) + ".csv")
@@ -70,25 +72,26 @@ extension WorklistWriter {
         ScoresWriter.appendField(number, to: &out)
         out.append(UInt8(ascii: ","))
       }
-      for item in items {
-        field(item.caseManagerID, &bytes)
-        field(item.patientID, &bytes)
-        field(item.action, &bytes)
-        field(item.due.description, &bytes)
-        field(item.tier, &bytes)
-        field(item.score, &bytes)
-        field(item.firstName, &bytes)
-        field(item.lastName, &bytes)
-        field(item.phone, &bytes)
-        field(item.practiceID, &bytes)
-        field(item.pcpID, &bytes)
-        for k in 0..<3 { field(k < item.reasons.count ? item.reasons[k] : "", &bytes) }
-        field(item.actionLabel, &bytes)
-        field(item.daysUntilDue, &bytes)
-        field(item.status.rawValue, &bytes)
-        field(item.daysOnList, &bytes)
-        field(item.overCapacity ? "yes" : "no", &bytes)
-        field(item.list, &bytes)
+      // Fields read in place: a copy of each item would retain and release its dozen strings.
+      for i in items.indices {
+        field(items[i].caseManagerID, &bytes)
+        field(items[i].patientID, &bytes)
+        field(items[i].action, &bytes)
+        field(items[i].due.description, &bytes)
+        field(items[i].tier, &bytes)
+        field(items[i].score, &bytes)
+        field(items[i].firstName, &bytes)
+        field(items[i].lastName, &bytes)
+        field(items[i].phone, &bytes)
+        field(items[i].practiceID, &bytes)
+        field(items[i].pcpID, &bytes)
+        for k in 0..<3 { field(k < items[i].reasons.count ? items[i].reasons[k] : "", &bytes) }
+        field(items[i].actionLabel, &bytes)
+        field(items[i].daysUntilDue, &bytes)
+        field(items[i].status.rawValue, &bytes)
+        field(items[i].daysOnList, &bytes)
+        field(items[i].overCapacity ? "yes" : "no", &bytes)
+        field(items[i].list, &bytes)
         bytes[bytes.count - 1] = UInt8(ascii: "\n")
         ends.append(bytes.count)
       }

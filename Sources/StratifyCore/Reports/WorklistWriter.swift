@@ -60,28 +60,30 @@ public enum WorklistWriter {
     }
     var order: [String] = []
     var byList: [String: [Int]] = [:]
-    for (i, item) in items.enumerated() {
-      if byList[item.list] == nil { order.append(item.list) }
-      byList[item.list, default: []].append(i)
+    // Items read in place: a copy of each would retain and release its dozen strings.
+    for i in items.indices {
+      if byList[items[i].list] == nil { order.append(items[i].list) }
+      byList[items[i].list, default: []].append(i)
     }
     func context(rowsText: (Int) -> String) -> [String: Any] {
       let lists: [[String: Any]] = order.enumerated().map { k, list in
-        let listItems = byList[list]!.lazy.map { items[$0] }
-        let first = items[byList[list]![0]]
+        let positions = byList[list]!
+        let first = positions[0]
         let title =
-          first.caseManagerID.isEmpty ? "Unassigned patients — practice \(first.practiceID)" : "Case manager \(list)"
+          items[first].caseManagerID.isEmpty
+          ? "Unassigned patients — practice \(items[first].practiceID)" : "Case manager \(list)"
         var patients = Set<String>()
         var overdue = 0
         var new = 0
         var overCapacity = 0
-        for item in listItems {
-          patients.insert(item.patientID)
-          if item.isOverdue { overdue += 1 }
-          if item.status == .new { new += 1 }
-          if item.overCapacity { overCapacity += 1 }
+        for i in positions {
+          patients.insert(items[i].patientID)
+          if items[i].isOverdue { overdue += 1 }
+          if items[i].status == .new { new += 1 }
+          if items[i].overCapacity { overCapacity += 1 }
         }
         var values: [String: Any] = [
-          "title": title, "anchor": "list-" + fileName(list), "count": listItems.count, "patients": patients.count,
+          "title": title, "anchor": "list-" + fileName(list), "count": positions.count, "patients": patients.count,
           "overdue": overdue, "new": new, "overCapacity": overCapacity > 0 ? overCapacity : false,
         ]
         if rows != nil {
@@ -92,7 +94,7 @@ public enum WorklistWriter {
         return values
       }
       var patients = Set<String>()
-      for item in items { patients.insert(item.patientID) }
+      for i in items.indices { patients.insert(items[i].patientID) }
       return [
         "asOf": asOf.description, "itemCount": items.count, "patientCount": patients.count,
         "listCount": order.count, "overdueCount": items.lazy.filter(\.isOverdue).count, "ruleSet": ruleSet.name,
@@ -119,7 +121,7 @@ public enum WorklistWriter {
         template.render(
           context { k in
             buffer.removeAll(keepingCapacity: true)
-            rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &buffer)
+            rows.render(items, at: byList[order[k]]!, into: &buffer)
             return String(decoding: buffer, as: UTF8.self)
           }
         ).utf8)
@@ -129,7 +131,7 @@ public enum WorklistWriter {
     var start = 0
     for (k, cut) in cuts.enumerated() {
       page.append(contentsOf: frame[start..<cut])
-      rows.render(byList[order[k]]!.lazy.map { items[$0] }, into: &page)
+      rows.render(items, at: byList[order[k]]!, into: &page)
       start = cut + marker.count
     }
     page.append(contentsOf: frame[start...])

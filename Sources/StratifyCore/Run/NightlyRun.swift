@@ -224,7 +224,9 @@ public enum NightlyRun {
   ) -> (rows: [(String, String, String, String, Day, Day, Bool)], sinceLastRun: Int) {
     var rows: [(String, String, String, String, Day, Day, Bool)] = []
     var since = 0
-    for s in scores {
+    // Most patients have no closed action: they are skipped before their score or record is copied.
+    for k in scores.indices where scores[k].actions.contains(where: \.closed) {
+      let s = scores[k]
       let p = patients[s.patient]
       for action in s.actions where action.closed {
         let before = previous.open[PreviousWorklist.key(patient: p.id, action: action.actionID)]

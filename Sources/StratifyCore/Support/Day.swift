@@ -44,6 +44,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// `YYYY-MM-DD`.
   public var description: String {
     let (y, m, d) = components
+    if (0...9999).contains(y) {
+      // Ten ASCII digits and dashes written in place: a small string, no allocation (tens of thousands a night).
+      return String(unsafeUninitializedCapacity: 10) { out in
+        let zero = UInt8(ascii: "0")
+        out[0] = zero + UInt8(y / 1000)
+        out[1] = zero + UInt8(y / 100 % 10)
+        out[2] = zero + UInt8(y / 10 % 10)
+        out[3] = zero + UInt8(y % 10)
+        out[4] = UInt8(ascii: "-")
+        out[5] = zero + UInt8(m / 10)
+        out[6] = zero + UInt8(m % 10)
+        out[7] = UInt8(ascii: "-")
+        out[8] = zero + UInt8(d / 10)
+        out[9] = zero + UInt8(d % 10)
+        return 10
+      }
+    }
     return String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y) + "-" + (m < 10 ? "0" : "")
       + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
   }

@@ -17,9 +17,11 @@ public struct WorklistBuilder: Sendable {
   public func build(scores: [PatientScore], patients: [PatientRecord], previous: PreviousWorklist) -> [WorklistItem] {
     let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     var items: [WorklistItem] = []
-    for s in scores {
-      // Most patients have no open action: skip them before reading their record or ranking their reasons.
-      guard let score = s.score, s.actions.contains(where: { !$0.closed }) else { continue }
+    for k in scores.indices {
+      // Most patients have no open action: skip them before copying their score, reading their record or ranking
+      // their reasons.
+      guard let score = scores[k].score, scores[k].actions.contains(where: { !$0.closed }) else { continue }
+      let s = scores[k]
       let p = patients[s.patient]
       let tierRank = rank[s.tier] ?? ruleSet.tiers.count
       let reasons = s.topReasons(3)
@@ -113,10 +115,10 @@ public struct WorklistBuilder: Sendable {
     // large list (a practice's unassigned patients under a default limit) quadratic.
     var seen: [String: [String: Set<String>]] = [:]
     for i in items.indices {
-      let item = items[i]
-      guard let limit = capacity.limit(list: item.list, tier: item.tier) else { continue }
-      seen[item.list, default: [:]][item.tier, default: []].insert(item.patientID)
-      items[i].overCapacity = seen[item.list]![item.tier]!.count > limit
+      let (list, tier) = (items[i].list, items[i].tier)
+      guard let limit = capacity.limit(list: list, tier: tier) else { continue }
+      seen[list, default: [:]][tier, default: []].insert(items[i].patientID)
+      items[i].overCapacity = seen[list]![tier]!.count > limit
     }
   }
 }
