@@ -31,6 +31,17 @@ import Testing
     try store.publish(uid: "u1")
     let previous = try store.previousTiers(before: Day(iso: "2026-11-21")!)
     #expect(previous == Dictionary(uniqueKeysWithValues: patients.map { ($0.patientID, $0.tier) }))
+    // The same tiers by position in a run whose patients are these in another order, and one new patient.
+    let current = ["NEW"] + patients.map(\.patientID).shuffled()
+    let byPosition = try store.previousTiers(
+      before: Day(iso: "2026-11-21")!, patientCount: current.count,
+      position: { bytes in current.firstIndex(of: String(decoding: bytes, as: UTF8.self)) })
+    #expect(byPosition.total == count)
+    #expect(
+      Dictionary(uniqueKeysWithValues: zip(byPosition.names, byPosition.counts))
+        == Dictionary(grouping: patients, by: \.tier).mapValues(\.count))
+    #expect(byPosition.tier(of: 0) == nil)
+    for (k, id) in current.enumerated().dropFirst() { #expect(byPosition.tier(of: k) == previous[id]) }
     let stored = try DatabaseQueue(path: path).read { db in
       try Row.fetchAll(db, sql: "SELECT patient_id, score FROM patient_score ORDER BY patient_id").map {
         ($0["patient_id"] as String, $0["score"] as Int?)

@@ -44,4 +44,19 @@ import Testing
     #expect(m.compared == 0)
     #expect(m.departedPatients == 0)
   }
+
+  /// Previous tiers matched by position give the figures a dictionary by id gives, ids equal as `String`s (a
+  /// composed and a decomposed é) included.
+  @Test func previousTiersByPositionMatchIdsAsStringsCompare() {
+    let previous = ["P1": "high", "Jos\u{E9}": "low", "P9": "low"]
+    let ids = ["P2", "Jose\u{301}", "P1"]
+    let tiers = PreviousTiers(previous, patientIDs: ids)
+    #expect(tiers.tier(of: 0) == nil)
+    #expect(tiers.tier(of: 1) == "low")
+    #expect(tiers.tier(of: 2) == "high")
+    #expect(tiers.total == 3)
+    #expect(Dictionary(uniqueKeysWithValues: zip(tiers.names, tiers.counts)) == ["high": 1, "low": 2])
+    #expect(PreviousTiers().isEmpty)
+    #expect(PreviousTiers([:], patientIDs: ids).tier(of: 1) == nil)
+  }
 }

@@ -136,23 +136,55 @@ public final class HistoryStore: Sendable {
     }
   }
 
-  /// Patients' tiers in the latest published run before `asOf` (tier movement in the report).
-  ///
-  /// A million rows a night: read with the SQLite C API (no GRDB `Row` per row), the handful of tier names shared
-  /// instead of a `String` made per row, the dictionary sized from the run's patient count.
+  /// Patients' tiers in the latest published run before `asOf`, by patient_id.
   public func previousTiers(before asOf: Day) throws -> [String: String] {
+    var tiers: [String: String] = [:]
+    var names: [String] = []
+    try visitPreviousTiers(before: asOf) { patients in
+      tiers.reserveCapacity(patients)
+    } row: { id, tierBytes in
+      let tier: String
+      if let known = names.first(where: { $0.utf8.elementsEqual(tierBytes) }) {
+        tier = known
+      } else {
+        tier = String(decoding: tierBytes, as: UTF8.self)
+        names.append(tier)
+      }
+      tiers[String(decoding: id, as: UTF8.self)] = tier
+    }
+    return tiers
+  }
+
+  /// The tiers in the latest published run before `asOf` of this run's `patientCount` patients (tier movement in
+  /// the report); `position` gives the position in this run of the patient with a patient_id's bytes (nil when no
+  /// patient has it). No dictionary of ids is built: a byte of tier per patient.
+  public func previousTiers(
+    before asOf: Day, patientCount: Int, position: (UnsafeRawBufferPointer) -> Int?
+  ) throws -> PreviousTiers {
+    var tiers = PreviousTiers()
+    try visitPreviousTiers(before: asOf) { _ in
+    } row: { id, tier in
+      tiers.add(tierBytes: tier, position: position(id), patientCount: patientCount)
+    }
+    return tiers
+  }
+
+  /// Calls `start` with the patient count of the latest published run before `asOf` (when there is one), then
+  /// `row` with each of its patients' patient_id and tier, as bytes valid during the call.
+  ///
+  /// A million rows a night: read with the SQLite C API (no GRDB `Row`, no `String` per row).
+  private func visitPreviousTiers(
+    before asOf: Day, start: (Int) -> Void, row: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+  ) throws {
     try read { db in
       guard
         let run = try Row.fetchOne(
           db,
           sql: "SELECT id, patients FROM run WHERE state = 'published' AND as_of < ? ORDER BY as_of DESC LIMIT 1",
           arguments: [asOf.description])
-      else { return [:] }
+      else { return }
       let id: Int64 = run["id"]
-      let patients: Int = run["patients"]
-      var tiers: [String: String] = [:]
-      tiers.reserveCapacity(patients)
-      var names: [String] = []
+      start(run["patients"])
       let statement = try db.makeStatement(sql: "SELECT patient_id, tier FROM patient_score WHERE run_id = ?")
       let sqlite = statement.sqliteStatement
       defer {
@@ -168,23 +200,13 @@ public final class HistoryStore: Sendable {
             resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
             sql: statement.sql)
         }
-        let patientID = Self.text(sqlite, 0)
-        let tierBytes = UnsafeRawBufferPointer(
-          start: sqlite3_column_text(sqlite, 1), count: Int(sqlite3_column_bytes(sqlite, 1)))
-        let tier: String
-        if let known = names.first(where: { $0.utf8.elementsEqual(tierBytes) }) {
-          tier = known
-        } else {
-          tier = String(decoding: tierBytes, as: UTF8.self)
-          names.append(tier)
-        }
-        tiers[patientID] = tier
+        row(
+          UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, 0), count: Int(sqlite3_column_bytes(sqlite, 0))),
+          UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, 1), count: Int(sqlite3_column_bytes(sqlite, 1))))
       }
-      return tiers
     }
   }
 
-  /// Column `column` of the current row as text.
   static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
     let bytes = UnsafeRawBufferPointer(
       start: sqlite3_column_text(statement, column), count: Int(sqlite3_column_bytes(statement, column)))

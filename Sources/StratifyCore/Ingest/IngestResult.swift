@@ -46,6 +46,14 @@ public struct IngestResult: Sendable {
   /// The index in `patients` of the patient with this id (nil for everyone after `releaseDirectory()`).
   public func patientPosition(of id: String) -> Int? { directory.position(of: id).map(Int.init) }
 
+  /// The index in `patients` of the patient whose id has these bytes (as `String`s compare; nil for everyone after
+  /// `releaseDirectory()`).
+  public func patientPosition(ofBytes bytes: UnsafeRawBufferPointer) -> Int? {
+    let id = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+    if let p = directory.find(ShortPatientID(id)) { return Int(p) }
+    return directory.position(of: String(decoding: id, as: UTF8.self)).map(Int.init)
+  }
+
   /// Frees the directory of patient ids (about 32 MB at 1M patients) once nothing will look a patient up by id.
   public mutating func releaseDirectory() { directory = PatientDirectory() }
 

@@ -18,8 +18,8 @@ public struct MetricsInput: Sendable {
   public var closedSinceLastRun: Int
   /// The as-of date of the latest published run before this one.
   public var previousRun: Day?
-  /// patient_id → tier in that run.
-  public var previousTiers: [String: String]
+  /// Each patient's tier in that run.
+  public var previousTiers: PreviousTiers
   /// Per patient, the utilization rows in `TierUtilization.window(asOf:)` counted while reading; nil: count them
   /// from `data` (which then must hold those rows).
   public var eventTallies: [EventTally]?
@@ -27,7 +27,7 @@ public struct MetricsInput: Sendable {
   public init(
     asOf: Day, calendar: BusinessCalendar, capacity: CaseloadCapacity, ruleSet: RuleSet, inputs: [InputFileSummary],
     rejects: [Reject], rejectThreshold: Double, data: PatientData, scores: [PatientScore], items: [WorklistItem],
-    closedSinceLastRun: Int, previousRun: Day?, previousTiers: [String: String], eventTallies: [EventTally]? = nil
+    closedSinceLastRun: Int, previousRun: Day?, previousTiers: PreviousTiers, eventTallies: [EventTally]? = nil
   ) {
     self.eventTallies = eventTallies
     self.asOf = asOf
@@ -43,5 +43,18 @@ public struct MetricsInput: Sendable {
     self.closedSinceLastRun = closedSinceLastRun
     self.previousRun = previousRun
     self.previousTiers = previousTiers
+  }
+
+  /// The input with the previous run's tiers given by patient_id (matched to `data`'s patients).
+  public init(
+    asOf: Day, calendar: BusinessCalendar, capacity: CaseloadCapacity, ruleSet: RuleSet, inputs: [InputFileSummary],
+    rejects: [Reject], rejectThreshold: Double, data: PatientData, scores: [PatientScore], items: [WorklistItem],
+    closedSinceLastRun: Int, previousRun: Day?, previousTiers: [String: String], eventTallies: [EventTally]? = nil
+  ) {
+    self.init(
+      asOf: asOf, calendar: calendar, capacity: capacity, ruleSet: ruleSet, inputs: inputs, rejects: rejects,
+      rejectThreshold: rejectThreshold, data: data, scores: scores, items: items,
+      closedSinceLastRun: closedSinceLastRun, previousRun: previousRun,
+      previousTiers: PreviousTiers(previousTiers, patientIDs: data.patients.map(\.id)), eventTallies: eventTallies)
   }
 }

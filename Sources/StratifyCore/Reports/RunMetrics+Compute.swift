@@ -255,10 +255,8 @@ struct PopulationTally: Sendable {
               parts[slot].tally.withoutCaseManager += 1
             }
             parts[slot].tally.patients += 1
-            // The patient's id is looked up only when there is a previous run.
             let tier = parts[slot].tally.movement.add(
-              patientID: previous.isEmpty ? "" : records[patient].id, tier: scores[k].tier, previous: previous,
-              rank: rank)
+              tier: scores[k].tier, before: previous.tier(of: patient), rank: rank)
             if tier == parts[slot].window.count { parts[slot].window.append((0, 0, 0, 0)) }
             let events = windowCounts[patient]
             parts[slot].window[tier].patients += 1

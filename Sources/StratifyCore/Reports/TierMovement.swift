@@ -30,13 +30,13 @@ public struct TierMovement: Codable, Equatable, Sendable {
     countDeparted: Bool = true
   ) {
     var tally = Tally()
-    for (id, tier) in current { tally.add(patientID: id, tier: tier, previous: previous, rank: rank) }
-    self.init(tally, previous: previous, countDeparted: countDeparted)
+    for (id, tier) in current { tally.add(tier: tier, before: previous[id], rank: rank) }
+    self.init(tally, previous: PreviousTiers(counting: previous.values), countDeparted: countDeparted)
   }
 
   /// The figures from a tally of every patient of the population. Departed patients (previous ids not among the
   /// compared ones) are counted by difference: the previous run's patients minus those compared, per tier.
-  init(_ tally: Tally, previous: [String: String], countDeparted: Bool) {
+  init(_ tally: Tally, previous: PreviousTiers, countDeparted: Bool) {
     compared = tally.compared
     unchanged = tally.unchanged
     escalated = tally.escalated
@@ -53,22 +53,11 @@ public struct TierMovement: Codable, Equatable, Sendable {
     for (tier, n) in zip(tally.tiers, tally.newByTier) where n > 0 { newByTier[tier, default: 0] += n }
     departedByTier = [:]
     if countDeparted {
-      // The previous run's patients per tier (a handful of tier names: found by comparison, not hashed).
-      var names: [String] = []
-      var counts: [Int] = []
-      for tier in previous.values {
-        if let i = names.firstIndex(of: tier) {
-          counts[i] += 1
-        } else {
-          names.append(tier)
-          counts.append(1)
-        }
-      }
-      for (tier, n) in zip(names, counts) {
+      for (tier, n) in zip(previous.names, previous.counts) {
         let departed = n - (matrix[tier]?.values.reduce(0, +) ?? 0)
         if departed > 0 { departedByTier[tier, default: 0] += departed }
       }
-      departedPatients = previous.count - compared
+      departedPatients = previous.total - compared
     } else {
       departedPatients = nil
     }
@@ -93,11 +82,12 @@ public struct TierMovement: Codable, Equatable, Sendable {
     /// [tier slot] → new patients.
     var newByTier: [Int] = []
 
-    /// Counts one patient; returns the slot of `tier` in `tiers`. `patientID` is not read when `previous` is empty.
+    /// Counts one patient whose tier in the previous run was `before` (nil: not in it); returns the slot of `tier`
+    /// in `tiers`.
     @discardableResult
-    mutating func add(patientID: String, tier: String, previous: [String: String], rank: (String) -> Int?) -> Int {
+    mutating func add(tier: String, before: String?, rank: (String) -> Int?) -> Int {
       let to = slot(tier)
-      guard let before = previous.isEmpty ? nil : previous[patientID] else {
+      guard let before else {
         newPatients += 1
         newByTier[to] += 1
         return to
@@ -154,5 +144,66 @@ public struct TierMovement: Codable, Equatable, Sendable {
         }
       }
     }
+  }
+}
+
+/// The previous published run's tier of each patient of this run, by position, and how many patients each of its
+/// tiers had: what the tier movement needs, two bytes per patient instead of a dictionary of a million ids (which
+/// took about 80 MB and half a second to build and query every night after the first).
+public struct PreviousTiers: Sendable {
+  /// The previous run's tier names, in the order first met.
+  public private(set) var names: [String] = []
+  /// Per name, the previous run's patients.
+  public private(set) var counts: [Int] = []
+  /// Per patient position of this run, 1 + the index in `names` of its previous tier; 0 when it was not in that run.
+  private var slots: [UInt16] = []
+
+  /// No previous run.
+  public init() {}
+
+  /// The counts of the previous run's tiers, with no patient of this run matched.
+  init(counting tiers: some Sequence<String>) {
+    for tier in tiers { counts[slot(of: tier)] += 1 }
+  }
+
+  /// `byID` (patient_id → tier) matched to this run's patients by `patientIDs` (in position order), as `String`s
+  /// compare.
+  public init(_ byID: [String: String], patientIDs: [String]) {
+    self.init(counting: byID.values)
+    guard !byID.isEmpty else { return }
+    slots = patientIDs.map { id in byID[id].map { UInt16(names.firstIndex(of: $0)! + 1) } ?? 0 }
+  }
+
+  /// Patients of the previous run.
+  public var total: Int { counts.reduce(0, +) }
+  /// Whether there was no previous run (or it had no patients).
+  public var isEmpty: Bool { counts.isEmpty }
+
+  /// The previous tier of the patient at `position` in this run; nil when that patient was not in the previous run.
+  @inline(__always) public func tier(of position: Int) -> String? {
+    guard position < slots.count, slots[position] != 0 else { return nil }
+    return names[Int(slots[position]) - 1]
+  }
+
+  /// Adds a row of the previous run: its tier (as bytes) and the position of its patient in this run (nil when the
+  /// patient is not in this run).
+  mutating func add(tierBytes: UnsafeRawBufferPointer, position: Int?, patientCount: Int) {
+    var index = names.firstIndex { $0.utf8.elementsEqual(tierBytes) }
+    if index == nil {
+      index = names.count
+      names.append(String(decoding: tierBytes, as: UTF8.self))
+      counts.append(0)
+    }
+    counts[index!] += 1
+    guard let position else { return }
+    if slots.isEmpty { slots = [UInt16](repeating: 0, count: patientCount) }
+    slots[position] = UInt16(truncatingIfNeeded: index! + 1)
+  }
+
+  private mutating func slot(of tier: String) -> Int {
+    if let i = names.firstIndex(of: tier) { return i }
+    names.append(tier)
+    counts.append(0)
+    return names.count - 1
   }
 }

@@ -6,7 +6,7 @@ extension NightlyRun {
   /// patients' tiers in the latest one); logs one line of counts and timing.
   static func reportFigures(
     _ settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData, scores: [PatientScore],
-    items: [WorklistItem], closedSinceLastRun: Int, recentRuns: [RunRecord], previousTiers: [String: String],
+    items: [WorklistItem], closedSinceLastRun: Int, recentRuns: [RunRecord], previousTiers: PreviousTiers,
     logger: Logger
   ) -> RunMetrics {
     var clock = StageClock()

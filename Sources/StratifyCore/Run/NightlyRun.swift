@@ -82,6 +82,9 @@ public enum NightlyRun {
       everyone: reach, discharged: TransitionsOfCare.dischargeWindow(asOf: settings.asOf))
     options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
     var ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
+    // The previous run's tiers by patient position, while the ids can still be looked up.
+    let previousTiers = try history.previousTiers(
+      before: settings.asOf, patientCount: ingest.patients.count, position: ingest.patientPosition(ofBytes:))
     // The rows found their patients: no one is looked up by id after this.
     ingest.releaseDirectory()
     var data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
@@ -103,7 +106,6 @@ public enum NightlyRun {
     let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     let previous = try history.previousWorklist(before: settings.asOf) { rank[$0] }
     let recentRuns = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
-    let previousTiers = try history.previousTiers(before: settings.asOf)
 
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
