@@ -40,10 +40,11 @@ import Testing
   }
 
   @Test func listsParseAsTheirItemsOneByOne() {
-    var fields: [[UInt8]] = (Self.fields + [
-      "", ";", ";;", " ; . ;", "e11.9;;i50.9", ".E.1.1.", "j45.909 ;\tF41.9\r", "Ünïcödé;straße; ÇA ",
-      "A123456789012345678901234567890;b", "food ; Housing;TRANSPORT;;",
-    ]).map { Array($0.utf8) }
+    var fields: [[UInt8]] =
+      (Self.fields + [
+        "", ";", ";;", " ; . ;", "e11.9;;i50.9", ".E.1.1.", "j45.909 ;\tF41.9\r", "Ünïcödé;straße; ÇA ",
+        "A123456789012345678901234567890;b", "food ; Housing;TRANSPORT;;",
+      ]).map { Array($0.utf8) }
     fields.append([0x45, 0xFF, 0x31, 0x3B, 0xC3, 0x3B, 0x20, 0xE2, 0x82])  // invalid UTF-8, repaired alike
     for bytes in fields {
       bytes.withUnsafeBufferPointer { b in
@@ -56,7 +57,9 @@ import Testing
   @Test func yesNoKnowsEachSpellingInAnyCaseAndNothingElse() {
     let yes = ["y", "yes", "true", "1"]
     let no = ["n", "no", "false", "0"]
-    func cases(_ word: String) -> [String] { [word, word.uppercased(), word.prefix(1).uppercased() + word.dropFirst()] }
+    func cases(_ word: String) -> [String] {
+      [word, word.uppercased(), word.prefix(1).uppercased() + word.dropFirst()]
+    }
     var fields: [[UInt8]] = (yes.flatMap(cases) + no.flatMap(cases)).map { Array($0.utf8) }
     fields += ["", "ye", "yess", "tru", "falsey", "2", "y ", "nope", "yes\u{0}", "ÿ", "truE1"].map { Array($0.utf8) }
     fields += [[0x79, 0x00], [0x4E, 0x00, 0x00], [0x59 | 0x80], [0x66, 0x61, 0x6C, 0x73, 0x65, 0x00]]
@@ -64,7 +67,8 @@ import Testing
       bytes.withUnsafeBufferPointer { b in
         let word = String(decoding: b, as: UTF8.self)
         let expected: Bool? =
-          bytes.contains(0) || bytes.contains { $0 >= 0x80 } ? nil
+          bytes.contains(0) || bytes.contains { $0 >= 0x80 }
+          ? nil
           : yes.contains(word.lowercased()) ? true : no.contains(word.lowercased()) ? false : nil
         #expect(FieldBytes.yesNo(b) == expected, "\(bytes)")
       }
