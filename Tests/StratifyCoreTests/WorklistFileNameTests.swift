@@ -13,7 +13,9 @@ import Testing
   }
 
   @Test func idsThatWouldShareANameGetNamesOfTheirOwn() {
-    let ids = ["CM/01", "CM:01", "CM_01", "CM 01", "", "_", ".x", "_.x", "Zoë", "Zoe\u{308}", "..", "_._"]
+    let ids = [
+      "CM/01", "CM:01", "CM_01", "CM 01", "", "_", ".x", "_.x", "Zoë", "Zoe\u{308}", "..", "_._", "\u{212A}1", "K1",
+    ]
     let names = ids.map(WorklistWriter.fileName)
     #expect(Set(names).count == ids.count, "\(names)")
     for name in names {
@@ -23,11 +25,12 @@ import Testing
     #expect(WorklistWriter.fileName("CM/01").hasPrefix("_CM_01~"))
   }
 
-  @Test func longIdsGetShortNamesOfTheirOwn() {
+  @Test func longIdsGetShortASCIINamesOfTheirOwn() {
     let long = String(repeating: "p", count: 300)
-    let names = [long, long + "q", String(repeating: "p", count: 97)].map(WorklistWriter.fileName)
-    #expect(Set(names).count == 3)
-    for name in names { #expect(name.utf8.count <= 82) }
+    let ids = [long, long + "q", String(repeating: "p", count: 97), String(repeating: "é", count: 200)]
+    let names = ids.map(WorklistWriter.fileName)
+    #expect(Set(names).count == ids.count)
+    for name in names { #expect(name.utf8.count <= 82 && name.utf8.allSatisfy { $0 < 0x80 }) }
   }
 
   /// Two case managers whose ids differ only in characters a file name cannot hold each get their own file.

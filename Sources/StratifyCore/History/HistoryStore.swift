@@ -157,7 +157,7 @@ public final class HistoryStore: Sendable {
 
   /// The tiers in the latest published run before `asOf` of this run's `patientCount` patients (tier movement in
   /// the report); `position` gives the position in this run of the patient with a patient_id's bytes (nil when no
-  /// patient has it). No dictionary of ids is built: a byte of tier per patient.
+  /// patient has it). No dictionary of ids is built: four bytes per patient.
   public func previousTiers(
     before asOf: Day, patientCount: Int, position: (UnsafeRawBufferPointer) -> Int?
   ) throws -> PreviousTiers {
@@ -205,12 +205,6 @@ public final class HistoryStore: Sendable {
           UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, 1), count: Int(sqlite3_column_bytes(sqlite, 1))))
       }
     }
-  }
-
-  static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
-    let bytes = UnsafeRawBufferPointer(
-      start: sqlite3_column_text(statement, column), count: Int(sqlite3_column_bytes(statement, column)))
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Summaries of the latest published runs before `asOf` (at most `limit`), oldest first, for trends.

@@ -169,8 +169,8 @@ extension CSVReader {
 
   /// The offset just past the character that ends the file's first record (its header), found by feeding libcsv
   /// the first bytes one at a time: blank lines before it are no record, so the header is not always on line 1,
-  /// and a cut at or before this offset would leave it to a later range, which would read it as data. nil when no
-  /// record ends within the first `limit` bytes (the file is then read sequentially).
+  /// and a cut before this offset would leave it to a later range, which would read it as data. nil when no record
+  /// ends within the first `limit` bytes (the file is then read sequentially).
   func firstRecordEnd(limit: Int = 1 << 20) throws -> Int? {
     let fd = try openForReading()
     defer { close(fd) }

@@ -79,7 +79,7 @@ extension ExtractFile {
     guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
       let total = fileSize(path), let headerEnd = try? reader.firstRecordEnd(),
       case let cuts = ((try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount))) ?? [])
-        .filter({ $0 > headerEnd }),
+        .filter({ $0 >= headerEnd }),
       !cuts.isEmpty, total > cuts.last!
     else { return try sequential() }
 

@@ -148,7 +148,7 @@ public struct TierMovement: Codable, Equatable, Sendable {
 }
 
 /// The previous published run's tier of each patient of this run, by position, and how many patients each of its
-/// tiers had: what the tier movement needs, two bytes per patient instead of a dictionary of a million ids (which
+/// tiers had: what the tier movement needs, four bytes per patient instead of a dictionary of a million ids (which
 /// took about 80 MB and half a second to build and query every night after the first).
 public struct PreviousTiers: Sendable {
   /// The previous run's tier names, in the order first met.
@@ -156,7 +156,7 @@ public struct PreviousTiers: Sendable {
   /// Per name, the previous run's patients.
   public private(set) var counts: [Int] = []
   /// Per patient position of this run, 1 + the index in `names` of its previous tier; 0 when it was not in that run.
-  private var slots: [UInt16] = []
+  private var slots: [UInt32] = []
 
   /// No previous run.
   public init() {}
@@ -171,7 +171,7 @@ public struct PreviousTiers: Sendable {
   public init(_ byID: [String: String], patientIDs: [String]) {
     self.init(counting: byID.values)
     guard !byID.isEmpty else { return }
-    slots = patientIDs.map { id in byID[id].map { UInt16(names.firstIndex(of: $0)! + 1) } ?? 0 }
+    slots = patientIDs.map { id in byID[id].map { UInt32(names.firstIndex(of: $0)! + 1) } ?? 0 }
   }
 
   /// Patients of the previous run.
@@ -196,8 +196,8 @@ public struct PreviousTiers: Sendable {
     }
     counts[index!] += 1
     guard let position else { return }
-    if slots.isEmpty { slots = [UInt16](repeating: 0, count: patientCount) }
-    slots[position] = UInt16(truncatingIfNeeded: index! + 1)
+    if slots.isEmpty { slots = [UInt32](repeating: 0, count: patientCount) }
+    slots[position] = UInt32(index! + 1)
   }
 
   private mutating func slot(of tier: String) -> Int {

@@ -10,16 +10,24 @@ public enum WorklistWriter {
     "days_on_list", "over_capacity", "list",
   ]
 
-  /// A list id (or practice id) made safe as a file name, one name per id. An id of letters, digits, `-`, `_` and
-  /// `.` of up to 96 bytes that does not start with `.` is its own name; any other (other characters, which become
-  /// `_`, a leading `.`, empty, or longer) is cut to 64 bytes and gets `~` and 16 hex digits of its SHA-256: two
-  /// ids never share a file (`CM/01` and `CM:01` would both be `CM_01`), and a long id never makes a name the file
-  /// system refuses.
+  /// A list id (or practice id) made safe as a file name, one name per id. An id of ASCII letters, digits, `-`, `_`
+  /// and `.` of up to 96 bytes that does not start with `.` is its own name; any other (other bytes, which become
+  /// `_`, a leading `.`, empty, or longer) is cut to its first 64 bytes and gets `~` and 16 hex digits of its
+  /// SHA-256 (82 bytes at most): two ids never share a file (`CM/01` and `CM:01` would both be `CM_01`), and a long
+  /// id never makes a name the file system refuses.
   public static func fileName(_ list: String) -> String {
-    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-    if !list.isEmpty, !list.hasPrefix("."), list.utf8.count <= 96, list.allSatisfy(allowed.contains) { return list }
-    let safe = String(list.prefix(64).map { allowed.contains($0) ? $0 : "_" })
-    return "_" + safe + "~" + SHA256.hex(of: Array(list.utf8)).prefix(16)
+    func safe(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+        return true
+      default: return false
+      }
+    }
+    let bytes = Array(list.utf8)
+    if !bytes.isEmpty, bytes[0] != UInt8(ascii: "."), bytes.count <= 96, bytes.allSatisfy(safe) { return list }
+    let cut = bytes.prefix(64).map { safe($0) ? $0 : UInt8(ascii: "_") }
+    return "_" + String(decoding: cut, as: UTF8.self) + "~" + SHA256.hex(of: bytes).prefix(16)
   }
 
   /// Renders worklist.html. The rows go through `WorklistRowTemplate` when the template allows it (the shipped one
