@@ -121,7 +121,8 @@ struct UtilizationRowParser: ChunkableRowParser {
 
   /// What `read(_:from:_:into:)` reads from the field of `role` in the usual case, from its bytes alone: an id
   /// found by its bytes, a plain date, a known type. False, with nothing read, when it is not that case and `read`
-  /// has to answer.
+  /// has to answer. It repeats the inline paths of `RowReader.shortPatientID`, `requiredDate` and
+  /// `requiredEnumeration` on a field's bytes, and must keep agreeing with them.
   @inline(__always) mutating func readPlain(
     _ role: Role, _ bytes: UnsafeBufferPointer<UInt8>, into pending: inout PendingRow, dateFormat: DateFormat
   ) -> Bool {
