@@ -167,38 +167,32 @@ extension CSVReader {
     return (byteCount, hasher.finalize().hex)
   }
 
-  /// The offset just past the character that ends the file's first record (its header), found by feeding libcsv
-  /// the first bytes one at a time: blank lines before it are no record, so the header is not always on line 1,
-  /// and a cut before this offset would leave it to a later range, which would read it as data. nil when no record
-  /// ends within the first `limit` bytes (the file is then read sequentially).
-  func firstRecordEnd(limit: Int = 1 << 20) throws -> Int? {
+  /// The file's first record (its header) and the offset just past the character that ends it, found by feeding
+  /// libcsv the first bytes one at a time: blank lines before it are no record, so the header is not always on
+  /// line 1, and a cut before that offset would leave it to a later range, which would read it as data. nil when no
+  /// record ends within the first `limit` bytes (the file is then read sequentially, which reports any problem).
+  func firstRecord(limit: Int = 1 << 20) throws -> (fields: [String], end: Int)? {
     let fd = try openForReading()
     defer { close(fd) }
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else { return nil }
     defer { csv_free(&parser) }
+    var first: [String]?
+    let assembler = RecordAssembler { record in first = record.strings }
     let window = min(limit, 64 * 1024)
-    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: window)
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
     defer { buffer.deallocate() }
-    // (fields of the record being parsed, whether a record with fields has ended)
-    var progress = (fields: 0, ended: false)
     var done = 0
     while done < limit {
       let n = pread(fd, buffer, min(window, limit - done), off_t(done))
       if n < 0, errno == EINTR { continue }
       guard n > 0 else { return nil }
+      let bytes = UnsafeRawBufferPointer(start: buffer, count: n)
       // A UTF-8 byte-order mark is not part of the first header name (as `read` skips it).
-      let skip = done == 0 && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+      let skip = done == 0 && n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
       for i in skip..<n {
-        _ = csv_parse(
-          &parser, buffer + i, 1,
-          { _, _, context in context!.assumingMemoryBound(to: (Int, Bool).self).pointee.0 += 1 },
-          { _, context in
-            let p = context!.assumingMemoryBound(to: (Int, Bool).self)
-            if p.pointee.0 > 0 { p.pointee.1 = true }
-            p.pointee.0 = 0
-          }, &progress)
-        if progress.ended { return done + i + 1 }
+        _ = assembler.feed(&parser, UnsafeRawBufferPointer(rebasing: bytes[i..<(i + 1)]))
+        if let first { return (first, done + i + 1) }
       }
       done += n
     }

@@ -5,8 +5,8 @@ import Foundation
 /// Streams the records of a CSV file through libcsv, block by block, with the physical line where each record
 /// starts, and fingerprints the file (SHA-256, size) on the way. The whole file is never in memory.
 ///
-/// This file and `UtilizationStream` (and `firstRecordEnd`, which finds where the header ends) are the only code
-/// that touches libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every
+/// `CSVReader` (this file and CSVReader+Ranges.swift) and `UtilizationStream` are the only code that touches
+/// libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every
 /// unquoted CR or LF reaches the row callback with that character: lines are counted on `\n` row ends plus the
 /// newlines embedded in quoted fields, and row ends without fields (blank lines, the LF of a CRLF) are not
 /// records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and strict only

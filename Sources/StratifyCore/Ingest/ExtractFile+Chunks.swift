@@ -76,8 +76,8 @@ extension ExtractFile {
       try read(kind, path: path, mapping: mapping, blockSize: blockSize, progress: progress, makeParser: makeParser)
     }
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
-    guard chunkCount > 1, let binding = try? header(reader, kind: kind, mapping: mapping),
-      let total = fileSize(path), let headerEnd = try? reader.firstRecordEnd(),
+    guard chunkCount > 1, let (header, headerEnd) = (try? reader.firstRecord()) ?? nil,
+      let binding = try? HeaderBinding(header: header, kind: kind, mapping: mapping), let total = fileSize(path),
       case let cuts = ((try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount))) ?? [])
         .filter({ $0 >= headerEnd }),
       !cuts.isEmpty, total > cuts.last!
@@ -171,22 +171,6 @@ extension ExtractFile {
       rejects: rejects, chunksParsed: starts.count)
     return (parser, outcome)
   }
-
-  /// The header binding from the file's first record; nil when there is none (the sequential read says why).
-  private static func header(_ reader: CSVReader, kind: ExtractKind, mapping: ExtractMapping) throws -> HeaderBinding? {
-    var first: [String]?
-    do {
-      try reader.read { record in
-        first = record.strings
-        throw HeaderRead()
-      }
-    } catch is HeaderRead {}
-    guard let first else { return nil }
-    return try HeaderBinding(header: first, kind: kind, mapping: mapping)
-  }
-
-  /// Stops the header read after the first record.
-  private struct HeaderRead: Error {}
 }
 
 /// One chunk's rows, rejects (lines relative to the chunk's first line) and parse summary.

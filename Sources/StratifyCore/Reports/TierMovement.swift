@@ -163,7 +163,9 @@ public struct PreviousTiers: Sendable {
 
   /// The counts of the previous run's tiers, with no patient of this run matched.
   init(counting tiers: some Sequence<String>) {
-    for tier in tiers { counts[slot(of: tier)] += 1 }
+    for var tier in tiers {
+      tier.withUTF8 { add(tierBytes: UnsafeRawBufferPointer($0), position: nil, patientCount: 0) }
+    }
   }
 
   /// `byID` (patient_id → tier) matched to this run's patients by `patientIDs` (in position order), as `String`s
@@ -198,12 +200,5 @@ public struct PreviousTiers: Sendable {
     guard let position else { return }
     if slots.isEmpty { slots = [UInt32](repeating: 0, count: patientCount) }
     slots[position] = UInt32(index! + 1)
-  }
-
-  private mutating func slot(of tier: String) -> Int {
-    if let i = names.firstIndex(of: tier) { return i }
-    names.append(tier)
-    counts.append(0)
-    return names.count - 1
   }
 }
