@@ -199,10 +199,10 @@ extension CSVReader {
     return nil
   }
 
-  /// Offsets where the file can be cut into about `count` ranges of similar size, each cut just after a `\n`
-  /// (a candidate only: whether the newline ended a record is verified while parsing). Strictly increasing,
-  /// between 0 and the file size exclusive; empty when the file is too small to cut.
-  func splitCandidates(count: Int) throws -> [Int] {
+  /// Offsets where the file can be cut near `targets` (increasing offsets), each cut just after the first `\n` at
+  /// or past its target (a candidate only: whether the newline ended a record is verified while parsing). Strictly
+  /// increasing, between 0 and the file size exclusive; empty when the file is too small to cut.
+  func splitCandidates(at targets: [Int]) throws -> [Int] {
     let fd = try openForReading()
     defer { close(fd) }
     let size = try size(of: fd)
@@ -210,8 +210,8 @@ extension CSVReader {
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16)
     defer { buffer.deallocate() }
     var cuts: [Int] = []
-    for k in 1..<max(count, 1) {
-      var position = max(size * k / count, (cuts.last ?? 0) + 1)
+    for target in targets {
+      var position = max(min(target, size), (cuts.last ?? 0) + 1)
       var cut: Int?
       while cut == nil, position < size {
         let n = pread(fd, buffer, window, off_t(position))

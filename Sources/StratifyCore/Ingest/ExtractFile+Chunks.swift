@@ -57,6 +57,20 @@ extension ExtractFile {
     max(workers, min(workers * 4, total >> 20), total / chunkBytes)
   }
 
+  /// Where a file of `total` bytes is best cut for `workers` workers: `rangeCount` ranges of even size, except
+  /// that the last `workers` of them are cut in quarters when those are still 1 MB or more. The workers take
+  /// the ranges in file order, so the one that finishes first waits at the end for at most a quarter range, not
+  /// a whole one (on a 100k-patient utilization.csv, one core idled about 40 ms at the end of the read).
+  static func cutTargets(total: Int, workers: Int) -> [Int] {
+    let count = rangeCount(total: total, workers: workers)
+    let size = total / max(count, 1)
+    guard size >= 4 << 20, count > workers else { return (1..<max(count, 1)).map { total * $0 / count } }
+    let even = (1...(count - workers)).map { total * $0 / count }
+    let start = even.last!
+    let pieces = workers * 4
+    return even + (1..<pieces).map { start + (total - start) * $0 / pieces }
+  }
+
   /// Reads `path` as `kind` like `read`, but with the data records cut into byte ranges (`chunkCount` at least,
   /// more for a file larger than `chunkCount × chunkBytes`) parsed side by side by `chunkCount` workers, each range
   /// by its own libcsv parser and row parser, and merged in file order as they complete: rows, rejects, counts
@@ -78,7 +92,7 @@ extension ExtractFile {
     let reader = CSVReader(path: path, fileName: kind.fileName, blockSize: blockSize)
     guard chunkCount > 1, let (header, headerEnd) = (try? reader.firstRecord()) ?? nil,
       let binding = try? HeaderBinding(header: header, kind: kind, mapping: mapping), let total = fileSize(path),
-      case let cuts = ((try? reader.splitCandidates(count: rangeCount(total: total, workers: chunkCount))) ?? [])
+      case let cuts = ((try? reader.splitCandidates(at: cutTargets(total: total, workers: chunkCount))) ?? [])
         .filter({ $0 >= headerEnd }),
       !cuts.isEmpty, total > cuts.last!
     else { return try sequential() }
