@@ -12,7 +12,7 @@ differing rows.
 Environment:
   BENCH_SIZES    comma-separated data sets to run (default: 100k,1m,1m-2x; see SIZES below)
   BENCH_RUNS     runs per tool per data set (default 3)
-  BENCH_NO_BUILD set to 1 to skip `swift build` (uses the existing .build/release/stratify)
+  BENCH_NO_BUILD set to 1 to skip `make build` (uses the existing .build/release/stratify)
   BENCH_BIN      a stratify binary built elsewhere (e.g. from a clean export of a commit while the shared tree is
                  mid-edit); implies BENCH_NO_BUILD
   BENCH_JSON     where to write the figures as JSON (default bench-data/results.json)
@@ -74,10 +74,11 @@ def build():
     if os.environ.get("BENCH_NO_BUILD") == "1" or os.environ.get("BENCH_BIN"):
         log(f"bench: not building; using {BIN}")
     else:
-        log("bench: swift build -c release --product stratify")
-        subprocess.run(["swift", "build", "-c", "release", "--product", "stratify"], cwd=ROOT, check=True)
+        # The Makefile's release build (its flags are the ones `make run` uses).
+        log("bench: make build")
+        subprocess.run(["make", "--no-print-directory", "build"], cwd=ROOT, check=True)
     if not os.access(BIN, os.X_OK):
-        die(f"{BIN} is missing; run `swift build -c release --product stratify`")
+        die(f"{BIN} is missing; run `make build`")
 
 
 def ensure_time():
