@@ -69,8 +69,17 @@ public enum NightlyRun {
     let lock = try RunLock(path: folder.lockPath)
     defer { withExtendedLifetime(lock) {} }
     folder.removeLeftovers()
-    let history = try HistoryStore(path: folder.historyPath)
-    try history.recover { asOf in Manifest.runUID(atPath: folder.runPath(asOf) + "/manifest.json") }
+    // The history is opened (migrated, and a pending run left by a crash recovered) on another thread while the
+    // extracts are read: its transactions wait on the disk, not on the cores.
+    let opened = BackgroundResult<HistoryStore>()
+    let opening = DispatchGroup()
+    DispatchQueue(label: "stratify.history.open").async(group: opening) {
+      opened.result = Result {
+        let history = try HistoryStore(path: folder.historyPath)
+        try history.recover { asOf in Manifest.runUID(atPath: folder.runPath(asOf) + "/manifest.json") }
+        return history
+      }
+    }
 
     var options = settings.ingest
     options.storedColumns = ruleSet.storedColumns
@@ -81,7 +90,11 @@ public enum NightlyRun {
     options.dischargeFollowUp = DischargeFollowUp(
       everyone: reach, discharged: TransitionsOfCare.dischargeWindow(asOf: settings.asOf))
     options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
-    var ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
+    let loaded = Result { try ExtractLoader.load(settings.inputs, options: options, logger: logger) }
+    opening.wait()
+    // A history that cannot be opened is the error reported, as when it was opened before the extracts were read.
+    let history = try opened.result!.get()
+    var ingest = try loaded.get()
     // The previous run's tiers by patient position, while the ids can still be looked up.
     let previousTiers = try history.previousTiers(
       before: settings.asOf, patientCount: ingest.patients.count, position: ingest.patientPosition(ofBytes:))
@@ -115,8 +128,8 @@ public enum NightlyRun {
     // published runs only, and the next run's recovery discards a pending entry whose run the published folder does
     // not hold).
     let details = PendingDetails()
-    let recorded = BackgroundResult()
-    let scoresWritten = BackgroundResult()
+    let recorded = BackgroundResult<Void>()
+    let scoresWritten = BackgroundResult<Void>()
     let background = DispatchGroup()
     DispatchQueue(label: "stratify.history.pending").async(group: background) {
       recorded.result = Result {
@@ -318,8 +331,8 @@ private final class Leftovers<Values>: @unchecked Sendable {
 }
 
 /// The outcome of a job run on another thread; `DispatchGroup.wait()` orders the write before the read.
-private final class BackgroundResult: @unchecked Sendable {
-  var result: Result<Void, Error>?
+private final class BackgroundResult<Value>: @unchecked Sendable {
+  var result: Result<Value, Error>?
 }
 
 /// The rest of the pending run's record, handed from the thread that computes it to the thread recording it: the
