@@ -47,6 +47,16 @@ import Testing
     #expect(try read("a,b\r\nc,d\r\n") == [Row(1, ["a", "b"]), Row(2, ["c", "d"])])
   }
 
+  /// A CR alone ends a line (old Mac files), a CRLF one line, an LF one line, and blank lines of each kind count,
+  /// wherever the blocks split them.
+  @Test(arguments: [1, 2, 3, 5, 8, CSVReader.defaultBlockSize])
+  func countsLoneCRAndMixedLineEnds(blockSize: Int) throws {
+    let crOnly = try read("a,b\rc,d\r\re\r", blockSize: blockSize)
+    #expect(crOnly == [Row(1, ["a", "b"]), Row(2, ["c", "d"]), Row(4, ["e"])])
+    let mixed = try read("h\r\n1\r2\n\r\n3\r\r4\n5", blockSize: blockSize)
+    #expect(mixed.map(\.line) == [1, 2, 3, 5, 7, 8])
+  }
+
   @Test func countsACRLFEmbeddedInAQuotedFieldAsOneLine() throws {
     let rows = try read("h,i\r\n\"a\r\nb\",x\r\nc,d\r\n")
     #expect(rows == [Row(1, ["h", "i"]), Row(2, ["a\r\nb", "x"]), Row(4, ["c", "d"])])

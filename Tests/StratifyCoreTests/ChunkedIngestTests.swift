@@ -107,6 +107,22 @@ import Testing
     #expect(result.rejects.map(\.line) == [12, 23, 34, 45])
   }
 
+  /// Old Mac line ends (CR alone), mixed with LF and CRLF ones: every one ends a line, in the chunks read field by
+  /// field (cut after the LFs) as in the sequential read, and a CR-only file (no LF to cut after) is read whole.
+  @Test(arguments: [1, 2, 7])
+  func loneCRLineEndsNumberTheLines(chunks: Int) throws {
+    let ends = ["\r", "\r\n", "\n", "\r", "\r"]
+    var k = 0
+    let mixed = Self.rows(50, rejectEvery: 11).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+      .map { line -> String in
+        defer { k += 1 }
+        return line + ends[k % ends.count]
+      }.joined()
+    #expect(try expectSameAsSequential(mixed, chunks: chunks).rejects.map(\.line) == [12, 23, 34, 45])
+    let crOnly = Self.rows(50, rejectEvery: 11, lineEnd: "\r")
+    #expect(try expectSameAsSequential(crOnly, chunks: chunks).rejects.map(\.line) == [12, 23, 34, 45])
+  }
+
   @Test(arguments: [2, 5, 7, 11])
   func aNewlineInsideAQuotedFieldNeverBecomesACut(chunks: Int) throws {
     // Long multi-line quoted fields, so that the cut candidates fall inside them for some chunk counts.

@@ -6,10 +6,9 @@ import Foundation
 /// starts, and fingerprints the file (SHA-256, size) on the way. The whole file is never in memory.
 ///
 /// `CSVReader` (this file and CSVReader+Ranges.swift) and `UtilizationStream` are the only code that touches
-/// libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every
-/// unquoted CR or LF reaches the row callback with that character: lines are counted on `\n` row ends plus the
-/// newlines embedded in quoted fields, and row ends without fields (blank lines, the LF of a CRLF) are not
-/// records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and strict only
+/// libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every unquoted CR or LF reaches the row callback
+/// with that character: lines are counted on LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus the
+/// `\n`s embedded in quoted fields, and row ends without fields (blank lines, the LF of a CRLF) are not records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and strict only
 /// at the end: a file that ends inside an open quote is an error naming the line where that record started.
 public final class CSVReader {
   /// Bytes read per `read(2)` call and fed to `csv_parse` at once.
@@ -146,6 +145,8 @@ final class RecordAssembler: RangeConsumer {
     var endCapacity: Int
     /// The physical line the parser is on (1-based).
     var line = 1
+    /// Whether the last row end was a CR (the LF of a CRLF that follows ends no line of its own).
+    var afterCR = false
     var recordLine = 1
     var recordCount = 0
     /// Set once `deliver` has thrown; later callbacks do nothing.
@@ -187,6 +188,18 @@ final class RecordAssembler: RangeConsumer {
   /// the block has no quote character and does not start inside a quoted field.
   static func mayHoldNewlines(_ parser: csv_parser, _ block: UnsafeRawBufferPointer) -> Bool {
     parser.quoted != 0 || memchr(block.baseAddress!, 0x22, block.count) != nil
+  }
+
+  /// The lines a row end reported by libcsv (with `CSV_REPALL_NL`, each CR and LF outside quotes) ends: an LF one,
+  /// unless it is the LF of a CRLF (right after a CR row end, with no field between: the line was counted at the
+  /// CR), and a CR one, so that a file with old Mac line ends (CR alone) numbers its lines too.
+  @inline(__always) static func lineEnds(_ terminator: Int32, afterCR: inout Bool, fields: Int) -> Int {
+    if terminator == 0x0D {
+      afterCR = true
+      return 1
+    }
+    defer { afterCR = false }
+    return terminator == 0x0A && !(afterCR && fields == 0) ? 1 : 0
   }
 
   /// The newlines in a field's bytes (each one is a physical line).
@@ -281,10 +294,10 @@ final class RecordAssembler: RangeConsumer {
         s.pointee.failed = true
       }
     }
+    s.pointee.line += RecordAssembler.lineEnds(terminator, afterCR: &s.pointee.afterCR, fields: s.pointee.endCount)
     s.pointee.byteCount = 0
     s.pointee.endCount = 0
     s.pointee.skip = s.pointee.skipAfterRecord
-    if terminator == 0x0A { s.pointee.line += 1 }
   }
 }
 

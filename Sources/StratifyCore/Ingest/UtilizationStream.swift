@@ -23,6 +23,8 @@ final class UtilizationStream: RangeConsumer {
     /// Fields of the record being parsed, so far.
     var fieldCount = 0
     var line = 1
+    /// Whether the last row end was a CR (see `RecordAssembler.lineEnds`).
+    var afterCR = false
     var recordLine = 1
     var recordCount = 0
     /// Whether a field completed in the block being parsed can hold a newline (see `RecordAssembler`).
@@ -136,8 +138,8 @@ extension UtilizationStream.State {
         endRecord()
       }
     }
+    line += RecordAssembler.lineEnds(terminator, afterCR: &afterCR, fields: fieldCount)
     fieldCount = 0
-    if terminator == 0x0A { line += 1 }
   }
 
   private mutating func endRecord() {
