@@ -162,6 +162,24 @@ import Testing
     #expect(unwritable.status == 73)
   }
 
+  /// The history is opened while the extracts are read; one that cannot be opened is still the error reported
+  /// (73), also when the extracts are bad too, and the last good run stays published.
+  @Test func anUnreadableHistoryExits73EvenWithBadExtracts() throws {
+    let dir = try workspace()
+    defer { dir.remove() }
+    #expect(try run(dir).status == 0)
+    try dir.write("out/history.sqlite", String(repeating: "not a database\n", count: 400))
+    let good = snapshot(dir.path("out")).filter { $0.key != "metrics.prom" }
+    let result = try run(dir, asOf: "2026-11-23")
+    #expect(result.status == 73)
+    #expect(result.stderr.contains("history store"), "\(result.stderr)")
+    try FileManager.default.removeItem(atPath: dir.path("in/discharges.csv"))
+    let both = try run(dir, asOf: "2026-11-23")
+    #expect(both.status == 73)
+    #expect(both.stderr.contains("history store"), "\(both.stderr)")
+    #expect(snapshot(dir.path("out")).filter { $0.key != "metrics.prom" } == good)
+  }
+
   /// Starts a run that stops at `checkpoint`, waits for it to get there, and kills it with SIGKILL.
   func killRun(_ dir: TemporaryDirectory, at checkpoint: String, input: String, asOf: String) throws {
     let process = Process()
