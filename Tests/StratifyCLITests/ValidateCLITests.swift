@@ -39,6 +39,9 @@ import Testing
     #expect(patientsLine?.split(separator: " ").prefix(4) == ["patients.csv", "3", "3", "0"])
     #expect(result.stdout.contains("utilization.csv"))
     #expect(!result.stdout.contains("Mary"))
+    // P2's last name holds a line break: named by its lines, never by its contents.
+    #expect(result.stdout.contains("patients.csv: 1 record spans several lines (quoted line breaks), lines 3–4"))
+    #expect(!result.stdout.contains("Neil"))
   }
 
   @Test func readsTheInputFolderFromTheConfigurationInTheWorkingDirectory() throws {

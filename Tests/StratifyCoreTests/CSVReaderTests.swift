@@ -57,6 +57,28 @@ import Testing
     #expect(mixed.map(\.line) == [1, 2, 3, 5, 7, 8])
   }
 
+  @Test func notesRecordsOverSeveralLinesWithTheFirstAndTheLongest() {
+    var records = MultiLineRecords()
+    records.note(start: 3, end: 3)
+    #expect(records.count == 0)
+    #expect(records.warning(file: "u.csv") == nil)
+    records.note(start: 5, end: 6)
+    #expect(
+      records.warning(file: "u.csv")
+        == "u.csv: 1 record spans several lines (quoted line breaks), lines 5–6 (check for a quote left open: it "
+        + "joins the rows up to the next quote into one record)")
+    var next = MultiLineRecords()
+    next.note(start: 2, end: 40)
+    next.note(start: 50, end: 51)
+    records.append(next, lineOffset: 100)
+    #expect(records.count == 3)
+    #expect(records.first == 5...6)
+    #expect(records.longest == 102...140)
+    #expect(
+      records.warning(file: "u.csv")?.hasPrefix(
+        "u.csv: 3 records span several lines (quoted line breaks), lines 5–6 first, lines 102–140 the longest") == true)
+  }
+
   @Test func countsACRLFEmbeddedInAQuotedFieldAsOneLine() throws {
     let rows = try read("h,i\r\n\"a\r\nb\",x\r\nc,d\r\n")
     #expect(rows == [Row(1, ["h", "i"]), Row(2, ["a\r\nb", "x"]), Row(4, ["c", "d"])])

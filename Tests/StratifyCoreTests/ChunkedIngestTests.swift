@@ -123,6 +123,22 @@ import Testing
     #expect(try expectSameAsSequential(crOnly, chunks: chunks).rejects.map(\.line) == [12, 23, 34, 45])
   }
 
+  /// A quote left open joins rows into one record: the read names the lines it spans, the same in chunks.
+  @Test(arguments: [1, 2, 7])
+  func aQuoteLeftOpenIsReportedAsARecordOverSeveralLines(chunks: Int) throws {
+    var lines = Self.rows(50).split(separator: "\n").map(String.init)
+    // Row 20 (line 22): its last field's quote closes before an `x`, so it stays open until the quote that starts
+    // the next row's provider, and the rest of that row makes a sixth field.
+    lines[21] = lines[21].replacingOccurrences(of: "R07.9", with: "\"R07.9\"x")
+    let result = try expectSameAsSequential(lines.joined(separator: "\n") + "\n", chunks: chunks)
+    let input = try #require(result.inputs.first { $0.kind == .utilization })
+    #expect(input.rowsRead == 49)
+    #expect(input.multiLineRecords.count == 1)
+    #expect(input.multiLineRecords.first == 22...23)
+    #expect(result.rejects.map(\.line) == [22])
+    #expect(result.inputs.first { $0.kind == .patients }?.multiLineRecords.count == 0)
+  }
+
   @Test(arguments: [2, 5, 7, 11])
   func aNewlineInsideAQuotedFieldNeverBecomesACut(chunks: Int) throws {
     // Long multi-line quoted fields, so that the cut candidates fall inside them for some chunk counts.

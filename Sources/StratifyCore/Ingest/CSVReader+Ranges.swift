@@ -12,6 +12,8 @@ extension CSVReader {
     /// a fresh parser started at the next byte sees exactly what this one would have seen. Always false for a
     /// range that was not the file's last and did not end in that state.
     var endsBetweenRecords: Bool
+    /// Records that spanned more than one line (lines counted from the range's first).
+    var multiLine = MultiLineRecords()
   }
 
   /// Parses bytes `offset..<offset + length` with a fresh libcsv parser, as if a record started at `offset`.
@@ -118,7 +120,9 @@ extension CSVReader {
       if let error = consumer.error { throw error }
       between = true
     }
-    return RangeSummary(recordCount: consumer.recordCount, newlineCount: consumer.line - 1, endsBetweenRecords: between)
+    return RangeSummary(
+      recordCount: consumer.recordCount, newlineCount: consumer.line - 1, endsBetweenRecords: between,
+      multiLine: consumer.multiLine)
   }
 
   /// The file's size and SHA-256 from windows of it mapped in turn (read with `read(2)` when one cannot be

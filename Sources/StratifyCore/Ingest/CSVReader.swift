@@ -39,6 +39,8 @@ public final class CSVReader {
     public var sha256: String
     /// Records passed to the callback (header included).
     public var recordCount: Int
+    /// Those of them that spanned more than one line.
+    public var multiLine = MultiLineRecords()
   }
 
   /// Calls `body` with every record in file order and returns the file's summary.
@@ -108,7 +110,8 @@ public final class CSVReader {
         throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
       }
       if let error = state.error { throw error }
-      return Summary(byteCount: byteCount, sha256: hasher.finalize(), recordCount: state.recordCount)
+      return Summary(
+        byteCount: byteCount, sha256: hasher.finalize(), recordCount: state.recordCount, multiLine: state.multiLine)
     }
   }
 }
@@ -129,6 +132,8 @@ protocol RangeConsumer: AnyObject {
   var line: Int { get }
   /// Where the record still being parsed started.
   var pendingRecordLine: Int { get }
+  /// The completed records that spanned more than one line.
+  var multiLine: MultiLineRecords { get }
 }
 
 /// Collects the fields libcsv reports into one record and counts physical lines.
@@ -149,6 +154,7 @@ final class RecordAssembler: RangeConsumer {
     var afterCR = false
     var recordLine = 1
     var recordCount = 0
+    var multiLine = MultiLineRecords()
     /// Set once `deliver` has thrown; later callbacks do nothing.
     var failed = false
     /// Whether a field completed during the block being parsed can hold a newline: only a quoted one can, so the
@@ -237,6 +243,7 @@ final class RecordAssembler: RangeConsumer {
   /// Where the record still being assembled started: its first field's line, or the current line when no field
   /// of it has been completed yet.
   var pendingRecordLine: Int { state.pointee.endCount == 0 ? state.pointee.line : state.pointee.recordLine }
+  var multiLine: MultiLineRecords { state.pointee.multiLine }
 
   @inline(__always) static func addField(_ field: UnsafeRawBufferPointer, _ s: UnsafeMutablePointer<State>) {
     guard !s.pointee.failed else { return }
@@ -284,6 +291,7 @@ final class RecordAssembler: RangeConsumer {
     let s = state
     if !s.pointee.failed, s.pointee.endCount > 0 {
       s.pointee.recordCount += 1
+      s.pointee.multiLine.note(start: s.pointee.recordLine, end: s.pointee.line)
       let record = CSVRecord(
         line: s.pointee.recordLine, bytes: UnsafeBufferPointer(start: s.pointee.bytes, count: s.pointee.byteCount),
         ends: UnsafeBufferPointer(start: s.pointee.ends, count: s.pointee.endCount))

@@ -1,6 +1,7 @@
 extension DataQualityReport {
   /// The summary people read after `validate` (and that `run` logs): an aligned table of rows per file, the
-  /// rejects by reason, and the unknown columns. Counts and column names only.
+  /// rejects by reason, the unknown columns, and records over several lines. Counts, column names and line numbers
+  /// only.
   public var text: String {
     var lines: [String] = []
     let table: [[String]] =
@@ -26,6 +27,12 @@ extension DataQualityReport {
       lines.append("Unknown columns (ignored)")
       lines += Self.align(unknown.map { [$0.file, $0.unknownColumns.joined(separator: ", ")] }, rightAligned: [])
         .map { "  " + $0 }
+    }
+    let multiLine = files.compactMap { $0.multiLineRecords.warning(file: $0.file) }
+    if !multiLine.isEmpty {
+      lines.append("")
+      lines.append("Records over several lines")
+      lines += multiLine.map { "  " + $0 }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -10,6 +10,8 @@ public struct DataQualityReport: Sendable, Equatable {
     /// Non-zero counts only, in `RejectCategory` order.
     public var rejectsByCategory: [CategoryCount]
     public var unknownColumns: [String]
+    /// Records over several lines (quoted line breaks), which a quote left open makes.
+    public var multiLineRecords = MultiLineRecords()
 
     /// Rejected share of the data rows (0 for a file without rows).
     public var rejectShare: Double { rowsRead == 0 ? 0 : Double(rowsRejected) / Double(rowsRead) }

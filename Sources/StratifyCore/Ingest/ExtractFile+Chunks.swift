@@ -153,6 +153,7 @@ extension ExtractFile {
     var rejects: [Reject] = []
     var rowsRead = 0
     var linesBefore = 0
+    var multiLine = MultiLineRecords()
     var complete = true
     for k in starts.indices {
       guard case .success(let chunk) = results.take(k), chunk.summary.endsBetweenRecords else {
@@ -170,6 +171,7 @@ extension ExtractFile {
         return r
       }
       rowsRead += chunk.rowsRead
+      multiLine.append(chunk.summary.multiLine, lineOffset: linesBefore)
       linesBefore += chunk.summary.newlineCount
     }
     if !complete { results.cancel() }
@@ -181,7 +183,7 @@ extension ExtractFile {
       summary: InputFileSummary(
         kind: kind, file: kind.fileName, path: path, byteCount: fingerprint.byteCount, sha256: fingerprint.sha256,
         rowsRead: rowsRead, rowsAccepted: rowsRead - rejects.count, rowsRejected: rejects.count,
-        unknownColumns: binding.unknownColumns),
+        unknownColumns: binding.unknownColumns, multiLineRecords: multiLine),
       rejects: rejects, chunksParsed: starts.count)
     return (parser, outcome)
   }

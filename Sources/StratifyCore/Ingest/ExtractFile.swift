@@ -42,7 +42,7 @@ enum ExtractFile {
       summary: InputFileSummary(
         kind: kind, file: kind.fileName, path: path, byteCount: summary.byteCount, sha256: summary.sha256,
         rowsRead: rowsRead, rowsAccepted: rowsRead - rejects.count, rowsRejected: rejects.count,
-        unknownColumns: binding.unknownColumns),
+        unknownColumns: binding.unknownColumns, multiLineRecords: summary.multiLine),
       rejects: rejects)
     return (parser, outcome)
   }

@@ -95,6 +95,7 @@ public enum ExtractLoader {
         "file": "\(s.file)", "bytes": "\(s.byteCount)", "seconds": "\(String(format: "%.3f", seconds))",
         "unknown_columns": "\(s.unknownColumns.count)",
       ])
+    if let warning = s.multiLineRecords.warning(file: s.file) { logger.warning("\(warning)") }
     return value
   }
 }
@@ -111,7 +112,7 @@ extension DataQualityReport {
           rejectsByCategory: RejectCategory.allCases.compactMap { c in
             counts[c].map { CategoryCount(category: c, count: $0) }
           },
-          unknownColumns: outcome.summary.unknownColumns)
+          unknownColumns: outcome.summary.unknownColumns, multiLineRecords: outcome.summary.multiLineRecords)
       },
       rejectThreshold: rejectThreshold)
   }

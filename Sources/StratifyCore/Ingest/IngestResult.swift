@@ -14,6 +14,56 @@ public struct InputFileSummary: Sendable, Equatable {
   public var rowsRejected: Int
   /// Header names neither in the contract nor mapped.
   public var unknownColumns: [String]
+  /// Records (the header included) that span more than one physical line.
+  public var multiLineRecords = MultiLineRecords()
+}
+
+/// Records that span more than one physical line: a quoted field holds line breaks. None of the contract's columns
+/// needs one, and a quote left open (`"DR1"x`) joins every row up to the next quote into one field of one record,
+/// so a run warns about them (line numbers only: `warning`).
+public struct MultiLineRecords: Sendable, Equatable {
+  /// How many.
+  public var count = 0
+  /// The first one's lines.
+  public var first: ClosedRange<Int>?
+  /// The one over the most lines (the first of those).
+  public var longest: ClosedRange<Int>?
+
+  public init() {}
+
+  /// Notes a record from line `start` to line `end`, when it spans more than one.
+  @inline(__always) mutating func note(start: Int, end: Int) {
+    if end > start { add(start...end) }
+  }
+
+  private mutating func add(_ lines: ClosedRange<Int>) {
+    count += 1
+    if first == nil { first = lines }
+    if longest.map({ lines.count > $0.count }) ?? true { longest = lines }
+  }
+
+  /// Adds the records of the range that follows (its lines counted from `lineOffset` + 1).
+  mutating func append(_ next: MultiLineRecords, lineOffset: Int) {
+    guard next.count > 0, let nextFirst = next.first, let nextLongest = next.longest else { return }
+    let shift = { (lines: ClosedRange<Int>) in (lines.lowerBound + lineOffset)...(lines.upperBound + lineOffset) }
+    count += next.count
+    if first == nil { first = shift(nextFirst) }
+    if longest.map({ nextLongest.count > $0.count }) ?? true { longest = shift(nextLongest) }
+  }
+
+  /// One line for the log and `validate`, e.g. "utilization.csv: 2 records span several lines (quoted line
+  /// breaks), lines 5–6 first, lines 40–2990 the longest (check for a quote left open: it joins the rows up to the
+  /// next quote into one record)"; nil when there are none.
+  public func warning(file: String) -> String? {
+    guard count > 0, let first, let longest else { return nil }
+    let span = { (lines: ClosedRange<Int>) in "lines \(lines.lowerBound)–\(lines.upperBound)" }
+    let which =
+      count == 1 || first == longest
+      ? span(first) + (count == 1 ? "" : " the first and longest")
+      : span(first) + " first, " + span(longest) + " the longest"
+    return "\(file): \(count) record\(count == 1 ? " spans" : "s span") several lines (quoted line breaks), "
+      + which + " (check for a quote left open: it joins the rows up to the next quote into one record)"
+  }
 }
 
 /// Everything ingest hands to scoring: the accepted records in compact form, per patient, plus the rejects and

@@ -27,6 +27,7 @@ final class UtilizationStream: RangeConsumer {
     var afterCR = false
     var recordLine = 1
     var recordCount = 0
+    var multiLine = MultiLineRecords()
     /// Whether a field completed in the block being parsed can hold a newline (see `RecordAssembler`).
     var mayHoldNewlines = true
     /// The record being parsed is skipped (the file's header).
@@ -71,6 +72,7 @@ final class UtilizationStream: RangeConsumer {
   var recordCount: Int { state.pointee.recordCount }
   var line: Int { state.pointee.line }
   var pendingRecordLine: Int { state.pointee.fieldCount == 0 ? state.pointee.line : state.pointee.recordLine }
+  var multiLine: MultiLineRecords { state.pointee.multiLine }
 
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
     guard let base = block.baseAddress, !block.isEmpty else { return 0 }
@@ -132,6 +134,7 @@ extension UtilizationStream.State {
   @inline(__always) mutating func rowEnd(_ terminator: Int32) {
     if !failed, fieldCount > 0 {
       recordCount += 1
+      multiLine.note(start: recordLine, end: line)
       if skipRecord {
         skipRecord = false
       } else {
