@@ -226,8 +226,11 @@ public enum NightlyRun {
       worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count)
     // The night's data is no longer needed: millions of allocations (records, scores, their arrays) that took a
     // quarter of a second to free on this thread, before and after publishing. They are freed on another one while
-    // this one waits for the disk (an exiting process skips what is left).
-    let leftovers = Leftovers((ingest, data, scores, items))
+    // this one waits for the disk (an exiting process skips what is left). They are moved into the box, and
+    // `data.patients` (the same records as `patients`) is dropped: a reference left here would free them on this
+    // thread when it returns.
+    let leftovers = Leftovers((consume ingest, consume patients, consume scores, consume items))
+    data.patients = []
     DispatchQueue.global(qos: .utility).async { leftovers.free() }
 
     checkpoint("history-pending", settings)
