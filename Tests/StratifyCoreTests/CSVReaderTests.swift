@@ -55,6 +55,9 @@ import Testing
     #expect(crOnly == [Row(1, ["a", "b"]), Row(2, ["c", "d"]), Row(4, ["e"])])
     let mixed = try read("h\r\n1\r2\n\r\n3\r\r4\n5", blockSize: blockSize)
     #expect(mixed.map(\.line) == [1, 2, 3, 5, 7, 8])
+    // Inside quotes too: a lone CR, a CRLF and an LF are a line each, and a CR closing a field is one.
+    let quoted = try read("h\r\"x\ry\"\rb\r\"1\r\n2\n3\"\r\nc\n\"z\r\"\nd\n", blockSize: blockSize)
+    #expect(quoted.map(\.line) == [1, 2, 4, 5, 8, 9, 11])
   }
 
   @Test func notesRecordsOverSeveralLinesWithTheFirstAndTheLongest() {

@@ -119,6 +119,11 @@ import Testing
         return line + ends[k % ends.count]
       }.joined()
     #expect(try expectSameAsSequential(mixed, chunks: chunks).rejects.map(\.line) == [12, 23, 34, 45])
+    // Row 30 (line 32) with a lone CR inside its quoted provider: the rows after it are a line further on.
+    let broken = mixed.replacingOccurrences(of: "\"DR,30\"", with: "\"DR,\r30\"")
+    let result = try expectSameAsSequential(broken, chunks: chunks)
+    #expect(result.rejects.map(\.line) == [12, 23, 35, 46])
+    #expect(result.inputs.first { $0.kind == .utilization }?.multiLineRecords.first == 32...33)
     let crOnly = Self.rows(50, rejectEvery: 11, lineEnd: "\r")
     #expect(try expectSameAsSequential(crOnly, chunks: chunks).rejects.map(\.line) == [12, 23, 34, 45])
   }

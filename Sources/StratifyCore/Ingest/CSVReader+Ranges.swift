@@ -203,7 +203,7 @@ extension CSVReader {
     return nil
   }
 
-  /// Offsets where the file can be cut near `targets` (increasing offsets), each cut just after the first `\n` at
+  /// Offsets where the file can be cut near `targets` (ascending offsets), each cut just after the first `\n` at
   /// or past its target (a candidate only: whether the newline ended a record is verified while parsing). Strictly
   /// increasing, between 0 and the file size exclusive; empty when the file is too small to cut.
   func splitCandidates(at targets: [Int]) throws -> [Int] {

@@ -7,9 +7,11 @@ import Foundation
 ///
 /// `CSVReader` (this file and CSVReader+Ranges.swift) and `UtilizationStream` are the only code that touches
 /// libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every unquoted CR or LF reaches the row callback
-/// with that character: lines are counted on LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus the
-/// `\n`s embedded in quoted fields, and row ends without fields (blank lines, the LF of a CRLF) are not records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and strict only
-/// at the end: a file that ends inside an open quote is an error naming the line where that record started.
+/// with that character: lines are counted on LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus those
+/// inside quoted fields (`RecordAssembler.newlines(in:)`), and row ends without fields (blank lines, the LF of a
+/// CRLF) are not records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and
+/// strict only at the end: a file that ends inside an open quote is an error naming the line where that record
+/// started.
 public final class CSVReader {
   /// Bytes read per `read(2)` call and fed to `csv_parse` at once.
   public static let defaultBlockSize = 1 << 20
@@ -118,7 +120,8 @@ public final class CSVReader {
 
 /// What a range parse (`CSVReader.parseRange`) hands libcsv's callbacks to: whole records (`RecordAssembler`), or
 /// a row parser that takes each field as libcsv completes it (`UtilizationStream`). Either counts physical lines
-/// the same way: `\n` row ends plus the newlines inside quoted fields.
+/// the same way: LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus those inside quoted fields
+/// (`RecordAssembler.newlines(in:)`).
 protocol RangeConsumer: AnyObject {
   /// Parses one block with libcsv (`csv_parse`), its callbacks being the consumer's; the bytes consumed.
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int
@@ -198,7 +201,8 @@ final class RecordAssembler: RangeConsumer {
 
   /// The lines a row end reported by libcsv (with `CSV_REPALL_NL`, each CR and LF outside quotes) ends: an LF one,
   /// unless it is the LF of a CRLF (right after a CR row end, with no field between: the line was counted at the
-  /// CR), and a CR one, so that a file with old Mac line ends (CR alone) numbers its lines too.
+  /// CR), and a CR one, so that a file with old Mac line ends (CR alone) numbers its lines too. (libcsv skips the
+  /// spaces and tabs that start a row, so a CR, then only spaces or tabs, then an LF counts as one line, not two.)
   @inline(__always) static func lineEnds(_ terminator: Int32, afterCR: inout Bool, fields: Int) -> Int {
     if terminator == 0x0D {
       afterCR = true
@@ -208,16 +212,22 @@ final class RecordAssembler: RangeConsumer {
     return terminator == 0x0A && !(afterCR && fields == 0) ? 1 : 0
   }
 
-  /// The newlines in a field's bytes (each one is a physical line).
+  /// The line ends in a (quoted) field's bytes, counted as `lineEnds` counts them between records: each LF, each
+  /// CRLF and each CR that no LF follows is one physical line. libcsv hands over whole fields, so a CRLF is never
+  /// split between two calls.
   @inline(__always) static func newlines(in field: UnsafeRawBufferPointer) -> Int {
-    guard var p = field.baseAddress else { return 0 }
-    var remaining = field.count
+    guard let base = field.baseAddress else { return 0 }
+    let end = base + field.count
     var count = 0
-    while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
+    var p = base
+    while p < end, let hit = memchr(p, 0x0A, end - p) {
       count += 1
-      let consumed = UnsafeRawPointer(hit) - p + 1
       p = UnsafeRawPointer(hit) + 1
-      remaining -= consumed
+    }
+    p = base
+    while p < end, let hit = memchr(p, 0x0D, end - p) {
+      p = UnsafeRawPointer(hit) + 1
+      if p == end || p.load(as: UInt8.self) != 0x0A { count += 1 }
     }
     return count
   }

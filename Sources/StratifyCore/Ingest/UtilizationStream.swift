@@ -9,7 +9,7 @@ import Foundation
 ///
 /// What comes out is what `CSVReader.readRange` with `ExtractFile.accept` gives: the same `read` and `commit`
 /// check each field and row, a record with the wrong number of fields gets the same reject, and lines are counted
-/// the same way (`\n` row ends plus newlines inside quoted fields; blank lines are no record). The range's first
+/// the same way (`RecordAssembler.lineEnds` and `newlines(in:)`; blank lines are no record). The range's first
 /// record is skipped when the range starts the file (the header).
 final class UtilizationStream: RangeConsumer {
   struct State {
