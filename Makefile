@@ -19,7 +19,9 @@ setup:
 	fi
 
 ## build: release build of the stratify binary, with the Swift runtime linked in: it starts in a few
-## milliseconds instead of twenty (no shared Swift libraries to load and bind), and runs on a host without them.
+## milliseconds instead of twenty (no shared Swift libraries to load and bind), and runs on a host without them
+## (libcsv, libcrypto and libsqlite3 stay shared). The link prints one warning from the toolchain's own Foundation
+## ("the use of `mktemp' is dangerous", from its atomic Data writes, which stratify does not use).
 RELEASE_FLAGS := -c release --static-swift-stdlib --product stratify
 build: setup
 	$(SWIFT) build $(RELEASE_FLAGS)
