@@ -6,7 +6,7 @@ extension CSVReader {
   struct RangeSummary {
     /// Records passed to the callback.
     var recordCount: Int
-    /// Lines ended in the range: its LF, CRLF and lone CR row ends and the `\n`s inside its quoted fields.
+    /// Lines ended in the range: its LF, CRLF and lone CR row ends and those inside its quoted fields.
     var newlineCount: Int
     /// Whether the parser ended the range in its starting state (between records, outside any quote), so that
     /// a fresh parser started at the next byte sees exactly what this one would have seen. Always false for a

@@ -18,9 +18,9 @@ public struct InputFileSummary: Sendable, Equatable {
   public var multiLineRecords = MultiLineRecords()
 }
 
-/// Records that span more than one physical line: a quoted field holds line breaks. None of the contract's columns
-/// needs one, and a quote left open (`"DR1"x`) joins every row up to the next quote into one field of one record,
-/// so a run warns about them (line numbers only: `warning`).
+/// Records that span more than one physical line: a quoted field holds line breaks. The contract allows them (a
+/// name may hold one) though no column needs one, and a quote left open (`"DR1"x`) joins every row up to the next
+/// quote into one field of one record, so a run warns about them (line numbers only: `warning`).
 public struct MultiLineRecords: Sendable, Equatable {
   /// How many.
   public var count = 0
