@@ -26,7 +26,8 @@ struct ValidateCommand: ParsableCommand {
       let config = try common.resolve()
       let paths = try config.inputPaths()
       var logger = Logger(label: "stratify.validate") { StreamLogHandler.standardError(label: $0) }
-      logger.logLevel = .warning
+      // What ingest warns about (records over several lines) is in the summary printed below: not twice.
+      logger.logLevel = .error
       // The threshold is checked only after the summary and the rejects are out, so a failing set still
       // shows why it fails.
       // Every row is checked and counted; none needs to stay in memory for the summary.
