@@ -124,6 +124,33 @@ import Testing
         """)
   }
 
+  /// The same extracts with old Mac line ends (CR alone): the same summary and the same rejects at the same lines,
+  /// the patient whose quoted name holds a line break included.
+  @Test func crOnlyExtractsGiveTheSameRejectsAtTheSameLines() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try writeCleanSet(in: dir)
+    try dir.write(
+      "in/utilization.csv",
+      "patient_id,event_date,event_type,provider_id,primary_dx\nP1,2026-10-01,ed,DR1,R07.9\n"
+        + "P9,2026-10-02,office,,\nP2,2026-13-01,office,,\n")
+    let patients = try String(contentsOfFile: dir.path("in/patients.csv"), encoding: .utf8)
+    try dir.write("in/patients.csv", patients + "P4,Al,Bo,1950-02-30,M,,PR1,,,,,,,N,\n")
+    try FileManager.default.createDirectory(atPath: dir.path("cr"), withIntermediateDirectories: true)
+    for file in ["patients.csv", "utilization.csv", "discharges.csv"] {
+      let text = try String(contentsOfFile: dir.path("in/" + file), encoding: .utf8)
+      try dir.write("cr/" + file, text.replacingOccurrences(of: "\n", with: "\r"))
+    }
+    let lf = try BinaryRunner.run(["validate", "--input", dir.path("in"), "--rejects", dir.path("lf.csv")])
+    let cr = try BinaryRunner.run(["validate", "--input", dir.path("cr"), "--rejects", dir.path("cr.csv")])
+    #expect(lf.status == 65 && cr.status == 65)
+    #expect(cr.stdout == lf.stdout)
+    let rejects = try String(contentsOfFile: dir.path("cr.csv"), encoding: .utf8)
+    #expect(rejects == (try String(contentsOfFile: dir.path("lf.csv"), encoding: .utf8)))
+    #expect(rejects.contains("patients.csv,6,birth_date,"))
+    #expect(rejects.contains("utilization.csv,4,event_date,"))
+  }
+
   @Test func aRaisedThresholdInTheConfigurationLetsTheSamePass() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
