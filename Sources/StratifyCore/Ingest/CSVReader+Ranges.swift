@@ -113,16 +113,13 @@ extension CSVReader {
     // libcsv's starting state: no row begun, no quote open, nothing buffered.
     var between = parser.pstate == 0 && parser.quoted == 0 && parser.entry_pos == 0
     if isLast {
-      csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
-      if consumer.finish(&parser) != 0 {
-        throw IngestError.unterminatedQuote(file: fileName, line: consumer.pendingRecordLine)
-      }
-      if let error = consumer.error { throw error }
+      try finishFile(&parser, consumer)
       between = true
     }
+    let lines = consumer.lines
     return RangeSummary(
-      recordCount: consumer.recordCount, newlineCount: consumer.line - 1, endsBetweenRecords: between,
-      multiLine: consumer.multiLine)
+      recordCount: lines.records, newlineCount: lines.line - 1, endsBetweenRecords: between,
+      multiLine: lines.multiLine)
   }
 
   /// The file's size and SHA-256 from windows of it mapped in turn (read with `read(2)` when one cannot be

@@ -7,9 +7,8 @@ import Foundation
 ///
 /// `CSVReader` (this file and CSVReader+Ranges.swift) and `UtilizationStream` are the only code that touches
 /// libcsv's parsing API. The parser runs with `CSV_REPALL_NL`, so every unquoted CR or LF reaches the row callback
-/// with that character: lines are counted on LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus those
-/// inside quoted fields (`RecordAssembler.newlines(in:)`), and row ends without fields (blank lines, the LF of a
-/// CRLF) are not records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and
+/// with that character: lines are counted on LF, CRLF and lone CR row ends plus those inside quoted fields
+/// (`LineCount`), and row ends without fields (blank lines, the LF of a CRLF) are not records. Parsing is lenient about stray quotes inside unquoted fields (`5'10"` stays literal) and
 /// strict only at the end: a file that ends inside an open quote is an error naming the line where that record
 /// started.
 public final class CSVReader {
@@ -106,22 +105,27 @@ public final class CSVReader {
             file: fileName, path: path, reason: String(cString: csv_strerror(csv_error(&parser))))
         }
       }
-      // Strictness only for the end: report a quote still open at end of file instead of inventing a record.
-      csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
-      if state.finish(&parser) != 0 {
-        throw IngestError.unterminatedQuote(file: fileName, line: state.pendingRecordLine)
-      }
-      if let error = state.error { throw error }
+      try finishFile(&parser, state)
+      let lines = state.lines
       return Summary(
-        byteCount: byteCount, sha256: hasher.finalize(), recordCount: state.recordCount, multiLine: state.multiLine)
+        byteCount: byteCount, sha256: hasher.finalize(), recordCount: lines.records, multiLine: lines.multiLine)
     }
+  }
+
+  /// Ends the parse of a file's last bytes, strict only now: a quote still open at the end of the file is an error
+  /// naming the line where that record started, not an invented record.
+  func finishFile(_ parser: inout csv_parser, _ consumer: some RangeConsumer) throws {
+    csv_set_opts(&parser, UInt8(CSV_REPALL_NL | CSV_STRICT_FINI | CSV_STRICT))
+    if consumer.finish(&parser) != 0 {
+      throw IngestError.unterminatedQuote(file: fileName, line: consumer.pendingRecordLine)
+    }
+    if let error = consumer.error { throw error }
   }
 }
 
 /// What a range parse (`CSVReader.parseRange`) hands libcsv's callbacks to: whole records (`RecordAssembler`), or
-/// a row parser that takes each field as libcsv completes it (`UtilizationStream`). Either counts physical lines
-/// the same way: LF, CRLF and lone CR row ends (`RecordAssembler.lineEnds`) plus those inside quoted fields
-/// (`RecordAssembler.newlines(in:)`).
+/// a row parser that takes each field as libcsv completes it (`UtilizationStream`). Both count physical lines and
+/// records with a `LineCount`.
 protocol RangeConsumer: AnyObject {
   /// Parses one block with libcsv (`csv_parse`), its callbacks being the consumer's; the bytes consumed.
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int
@@ -129,14 +133,87 @@ protocol RangeConsumer: AnyObject {
   func finish(_ parser: inout csv_parser) -> Int32
   /// An error that stops the parse (not a rejected row).
   var error: Error? { get }
-  /// Records completed (blank lines are none).
-  var recordCount: Int { get }
-  /// The physical line the parser is on (1-based).
-  var line: Int { get }
+  /// The lines and records so far.
+  var lines: LineCount { get }
   /// Where the record still being parsed started.
   var pendingRecordLine: Int { get }
+}
+
+/// The physical lines and the records of a parse, from what libcsv reports (run with `CSV_REPALL_NL`, so each CR
+/// and LF outside quotes ends a row): kept the same way by both range consumers, so that the record path and the
+/// field-by-field path number every line alike.
+///
+/// LF, CRLF and a lone CR (old Mac files) each end a line, between records (`rowEnds`) and inside quoted fields
+/// (`field`). libcsv skips the spaces and tabs that start a row, so a CR, then only spaces or tabs, then an LF
+/// counts as one line, not two.
+struct LineCount {
+  /// The physical line the parser is on (1-based).
+  private(set) var line = 1
+  /// Where the record being parsed started: its first field's line.
+  private(set) var recordLine = 1
+  /// Records completed (blank lines are none).
+  private(set) var records = 0
   /// The completed records that spanned more than one line.
-  var multiLine: MultiLineRecords { get }
+  private(set) var multiLine = MultiLineRecords()
+  /// Whether a field completed during the block being parsed can hold a line break: only a quoted one can, so the
+  /// consumer clears this for a block without a quote character that does not start inside a quoted field
+  /// (`mayHoldNewlines(_:_:)`), and fields are then not searched.
+  var mayHoldNewlines = true
+  /// Whether the last row end was a CR (the LF of a CRLF that follows ends no line of its own).
+  private var afterCR = false
+
+  /// A field of the record being parsed completed, `index` fields after the record's first.
+  @inline(__always) mutating func field(_ bytes: UnsafeRawBufferPointer, index: Int) {
+    if index == 0 { recordLine = line }
+    if mayHoldNewlines { line += Self.newlines(in: bytes) }
+  }
+
+  /// The record being parsed is complete (it has a field).
+  @inline(__always) mutating func recordEnds() {
+    records += 1
+    multiLine.note(start: recordLine, end: line)
+  }
+
+  /// libcsv reported a row end with `terminator` after `fields` fields: an LF ends a line unless it is the LF of a
+  /// CRLF (right after a CR row end, with no field between: the line was counted at the CR); a CR ends one.
+  @inline(__always) mutating func rowEnds(_ terminator: Int32, fields: Int) {
+    if terminator == 0x0D {
+      afterCR = true
+      line += 1
+      return
+    }
+    if terminator == 0x0A, !(afterCR && fields == 0) { line += 1 }
+    afterCR = false
+  }
+
+  /// Where the record still being parsed started, `fields` fields into it: the current line before its first.
+  func pendingRecordLine(fields: Int) -> Int { fields == 0 ? line : recordLine }
+
+  /// Whether a field libcsv completes while parsing `block` can hold a line break: only a quoted one can, so not
+  /// when the block has no quote character and does not start inside a quoted field.
+  static func mayHoldNewlines(_ parser: csv_parser, _ block: UnsafeRawBufferPointer) -> Bool {
+    parser.quoted != 0 || memchr(block.baseAddress!, 0x22, block.count) != nil
+  }
+
+  /// The line ends in a (quoted) field's bytes, counted as `rowEnds` counts them between records: each LF, each
+  /// CRLF and each CR that no LF follows is one physical line. libcsv hands over whole fields, so a CRLF is never
+  /// split between two calls.
+  @inline(__always) static func newlines(in field: UnsafeRawBufferPointer) -> Int {
+    guard let base = field.baseAddress else { return 0 }
+    let end = base + field.count
+    var count = 0
+    var p = base
+    while p < end, let hit = memchr(p, 0x0A, end - p) {
+      count += 1
+      p = UnsafeRawPointer(hit) + 1
+    }
+    p = base
+    while p < end, let hit = memchr(p, 0x0D, end - p) {
+      p = UnsafeRawPointer(hit) + 1
+      if p == end || p.load(as: UInt8.self) != 0x0A { count += 1 }
+    }
+    return count
+  }
 }
 
 /// Collects the fields libcsv reports into one record and counts physical lines.
@@ -151,19 +228,9 @@ final class RecordAssembler: RangeConsumer {
     var ends: UnsafeMutablePointer<Int>
     var endCount = 0
     var endCapacity: Int
-    /// The physical line the parser is on (1-based).
-    var line = 1
-    /// Whether the last row end was a CR (the LF of a CRLF that follows ends no line of its own).
-    var afterCR = false
-    var recordLine = 1
-    var recordCount = 0
-    var multiLine = MultiLineRecords()
+    var lines = LineCount()
     /// Set once `deliver` has thrown; later callbacks do nothing.
     var failed = false
-    /// Whether a field completed during the block being parsed can hold a newline: only a quoted one can, so the
-    /// reader clears this for a block without a quote character that does not start inside a quoted field, and
-    /// fields are then not searched for newlines (`feed(_:_:_:)`).
-    var mayHoldNewlines = true
     /// The assembler, for the row callback (the field callback needs only this state).
     var owner: Unmanaged<RecordAssembler>?
     /// Fields (by index, below 64) whose bytes are not copied: they arrive empty, still counted and still
@@ -189,52 +256,13 @@ final class RecordAssembler: RangeConsumer {
   /// their context, so the per-field one touches no reference count.
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
     guard let base = block.baseAddress, !block.isEmpty else { return 0 }
-    state.pointee.mayHoldNewlines = Self.mayHoldNewlines(parser, block)
+    state.pointee.lines.mayHoldNewlines = LineCount.mayHoldNewlines(parser, block)
     return csv_parse(&parser, base, block.count, csvField, csvRowEnd, UnsafeMutableRawPointer(state))
-  }
-
-  /// Whether a field libcsv completes while parsing `block` can hold a newline: only a quoted one can, so not when
-  /// the block has no quote character and does not start inside a quoted field.
-  static func mayHoldNewlines(_ parser: csv_parser, _ block: UnsafeRawBufferPointer) -> Bool {
-    parser.quoted != 0 || memchr(block.baseAddress!, 0x22, block.count) != nil
-  }
-
-  /// The lines a row end reported by libcsv (with `CSV_REPALL_NL`, each CR and LF outside quotes) ends: an LF one,
-  /// unless it is the LF of a CRLF (right after a CR row end, with no field between: the line was counted at the
-  /// CR), and a CR one, so that a file with old Mac line ends (CR alone) numbers its lines too. (libcsv skips the
-  /// spaces and tabs that start a row, so a CR, then only spaces or tabs, then an LF counts as one line, not two.)
-  @inline(__always) static func lineEnds(_ terminator: Int32, afterCR: inout Bool, fields: Int) -> Int {
-    if terminator == 0x0D {
-      afterCR = true
-      return 1
-    }
-    defer { afterCR = false }
-    return terminator == 0x0A && !(afterCR && fields == 0) ? 1 : 0
-  }
-
-  /// The line ends in a (quoted) field's bytes, counted as `lineEnds` counts them between records: each LF, each
-  /// CRLF and each CR that no LF follows is one physical line. libcsv hands over whole fields, so a CRLF is never
-  /// split between two calls.
-  @inline(__always) static func newlines(in field: UnsafeRawBufferPointer) -> Int {
-    guard let base = field.baseAddress else { return 0 }
-    let end = base + field.count
-    var count = 0
-    var p = base
-    while p < end, let hit = memchr(p, 0x0A, end - p) {
-      count += 1
-      p = UnsafeRawPointer(hit) + 1
-    }
-    p = base
-    while p < end, let hit = memchr(p, 0x0D, end - p) {
-      p = UnsafeRawPointer(hit) + 1
-      if p == end || p.load(as: UInt8.self) != 0x0A { count += 1 }
-    }
-    return count
   }
 
   /// Ends parsing (`csv_fini`); nonzero when the file ends inside an open quote.
   func finish(_ parser: inout csv_parser) -> Int32 {
-    state.pointee.mayHoldNewlines = true
+    state.pointee.lines.mayHoldNewlines = true
     return csv_fini(&parser, csvField, csvRowEnd, UnsafeMutableRawPointer(state))
   }
 
@@ -245,19 +273,13 @@ final class RecordAssembler: RangeConsumer {
     state.deallocate()
   }
 
-  var recordCount: Int { state.pointee.recordCount }
-
-  /// The physical line the parser is on, counted from the line the assembler started at (1).
-  var line: Int { state.pointee.line }
-
-  /// Where the record still being assembled started: its first field's line, or the current line when no field
-  /// of it has been completed yet.
-  var pendingRecordLine: Int { state.pointee.endCount == 0 ? state.pointee.line : state.pointee.recordLine }
-  var multiLine: MultiLineRecords { state.pointee.multiLine }
+  /// Lines counted from the line the assembler started at (1).
+  var lines: LineCount { state.pointee.lines }
+  var pendingRecordLine: Int { state.pointee.lines.pendingRecordLine(fields: state.pointee.endCount) }
 
   @inline(__always) static func addField(_ field: UnsafeRawBufferPointer, _ s: UnsafeMutablePointer<State>) {
     guard !s.pointee.failed else { return }
-    if s.pointee.endCount == 0 { s.pointee.recordLine = s.pointee.line }
+    s.pointee.lines.field(field, index: s.pointee.endCount)
     if !field.isEmpty {
       let index = UInt64(truncatingIfNeeded: s.pointee.endCount)
       let copied = index < 64 && (s.pointee.skip >> index) & 1 == 1 ? 0 : field.count
@@ -282,8 +304,6 @@ final class RecordAssembler: RangeConsumer {
         target.copyMemory(from: field.baseAddress!, byteCount: copied)
       }
       s.pointee.byteCount = needed
-      // Newlines can only sit inside quoted fields here; each one is a physical line.
-      if s.pointee.mayHoldNewlines { s.pointee.line += newlines(in: field) }
     }
     if s.pointee.endCount == s.pointee.endCapacity {
       let capacity = s.pointee.endCapacity * 2
@@ -300,10 +320,10 @@ final class RecordAssembler: RangeConsumer {
   @inline(__always) func endRow(_ terminator: Int32) {
     let s = state
     if !s.pointee.failed, s.pointee.endCount > 0 {
-      s.pointee.recordCount += 1
-      s.pointee.multiLine.note(start: s.pointee.recordLine, end: s.pointee.line)
+      s.pointee.lines.recordEnds()
       let record = CSVRecord(
-        line: s.pointee.recordLine, bytes: UnsafeBufferPointer(start: s.pointee.bytes, count: s.pointee.byteCount),
+        line: s.pointee.lines.recordLine,
+        bytes: UnsafeBufferPointer(start: s.pointee.bytes, count: s.pointee.byteCount),
         ends: UnsafeBufferPointer(start: s.pointee.ends, count: s.pointee.endCount))
       do {
         try deliver(record)
@@ -312,7 +332,7 @@ final class RecordAssembler: RangeConsumer {
         s.pointee.failed = true
       }
     }
-    s.pointee.line += RecordAssembler.lineEnds(terminator, afterCR: &s.pointee.afterCR, fields: s.pointee.endCount)
+    s.pointee.lines.rowEnds(terminator, fields: s.pointee.endCount)
     s.pointee.byteCount = 0
     s.pointee.endCount = 0
     s.pointee.skip = s.pointee.skipAfterRecord

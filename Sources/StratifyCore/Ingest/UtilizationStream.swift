@@ -9,7 +9,7 @@ import Foundation
 ///
 /// What comes out is what `CSVReader.readRange` with `ExtractFile.accept` gives: the same `read` and `commit`
 /// check each field and row, a record with the wrong number of fields gets the same reject, and lines are counted
-/// the same way (`RecordAssembler.lineEnds` and `newlines(in:)`; blank lines are no record). The range's first
+/// the same way (`LineCount`; blank lines are no record). The range's first
 /// record is skipped when the range starts the file (the header).
 final class UtilizationStream: RangeConsumer {
   struct State {
@@ -22,14 +22,7 @@ final class UtilizationStream: RangeConsumer {
     var pending = UtilizationRowParser.PendingRow()
     /// Fields of the record being parsed, so far.
     var fieldCount = 0
-    var line = 1
-    /// Whether the last row end was a CR (see `RecordAssembler.lineEnds`).
-    var afterCR = false
-    var recordLine = 1
-    var recordCount = 0
-    var multiLine = MultiLineRecords()
-    /// Whether a field completed in the block being parsed can hold a newline (see `RecordAssembler`).
-    var mayHoldNewlines = true
+    var lines = LineCount()
     /// The record being parsed is skipped (the file's header).
     var skipRecord: Bool
     /// Set with `error` once a row fails for another reason than a reject; later callbacks do nothing.
@@ -69,19 +62,17 @@ final class UtilizationStream: RangeConsumer {
   var rejects: [Reject] { state.pointee.rejects }
   var rowsRead: Int { state.pointee.rowsRead }
   var error: Error? { state.pointee.error }
-  var recordCount: Int { state.pointee.recordCount }
-  var line: Int { state.pointee.line }
-  var pendingRecordLine: Int { state.pointee.fieldCount == 0 ? state.pointee.line : state.pointee.recordLine }
-  var multiLine: MultiLineRecords { state.pointee.multiLine }
+  var lines: LineCount { state.pointee.lines }
+  var pendingRecordLine: Int { state.pointee.lines.pendingRecordLine(fields: state.pointee.fieldCount) }
 
   func feed(_ parser: inout csv_parser, _ block: UnsafeRawBufferPointer) -> Int {
     guard let base = block.baseAddress, !block.isEmpty else { return 0 }
-    state.pointee.mayHoldNewlines = RecordAssembler.mayHoldNewlines(parser, block)
+    state.pointee.lines.mayHoldNewlines = LineCount.mayHoldNewlines(parser, block)
     return csv_parse(&parser, base, block.count, utilizationField, utilizationRowEnd, UnsafeMutableRawPointer(state))
   }
 
   func finish(_ parser: inout csv_parser) -> Int32 {
-    state.pointee.mayHoldNewlines = true
+    state.pointee.lines.mayHoldNewlines = true
     return csv_fini(&parser, utilizationField, utilizationRowEnd, UnsafeMutableRawPointer(state))
   }
 }
@@ -89,7 +80,7 @@ final class UtilizationStream: RangeConsumer {
 extension UtilizationStream.State {
   @inline(__always) mutating func field(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard !failed else { return }
-    if fieldCount == 0 { recordLine = line }
+    lines.field(UnsafeRawBufferPointer(bytes), index: fieldCount)
     let index = fieldCount
     fieldCount = index + 1
     // Compared with the field's index in turn rather than looked up: a few predictable branches per field.
@@ -105,8 +96,6 @@ extension UtilizationStream.State {
     } else if index == columns.primaryDx {
       texts.dx = stash(bytes)
     }
-    // Newlines can only sit inside quoted fields here; each one is a physical line.
-    if mayHoldNewlines { line += RecordAssembler.newlines(in: UnsafeRawBufferPointer(bytes)) }
   }
 
   @inline(__always) private mutating func read(_ role: UtilizationRowParser.Role, _ bytes: UnsafeBufferPointer<UInt8>) {
@@ -126,22 +115,21 @@ extension UtilizationStream.State {
   ) {
     ends[0] = bytes.count
     let row = RowReader(
-      record: CSVRecord(line: recordLine, bytes: bytes, ends: UnsafeBufferPointer(start: ends, count: 1)),
+      record: CSVRecord(line: lines.recordLine, bytes: bytes, ends: UnsafeBufferPointer(start: ends, count: 1)),
       dateFormat: dateFormat)
     parser.readAlone(role, from: row, into: &pending)
   }
 
   @inline(__always) mutating func rowEnd(_ terminator: Int32) {
     if !failed, fieldCount > 0 {
-      recordCount += 1
-      multiLine.note(start: recordLine, end: line)
+      lines.recordEnds()
       if skipRecord {
         skipRecord = false
       } else {
         endRecord()
       }
     }
-    line += RecordAssembler.lineEnds(terminator, afterCR: &afterCR, fields: fieldCount)
+    lines.rowEnds(terminator, fields: fieldCount)
     fieldCount = 0
   }
 
@@ -156,7 +144,7 @@ extension UtilizationStream.State {
     }
     guard fieldCount == parser.fieldCount else {
       rejects.append(
-        ExtractFile.fieldCountReject(kind, line: recordLine, expected: parser.fieldCount, found: fieldCount))
+        ExtractFile.fieldCountReject(kind, line: lines.recordLine, expected: parser.fieldCount, found: fieldCount))
       return
     }
     do {
@@ -166,7 +154,7 @@ extension UtilizationStream.State {
         try parser.commit(pending) { (nil, nil) }
       }
     } catch let problem as FieldProblem {
-      rejects.append(ExtractFile.reject(problem, kind: kind, line: recordLine))
+      rejects.append(ExtractFile.reject(problem, kind: kind, line: lines.recordLine))
     } catch {
       self.error = error
       failed = true
@@ -177,7 +165,8 @@ extension UtilizationStream.State {
 extension UtilizationStream.State {
   /// `commit` for a parser that stores texts: they are read from the copied fields when the row is kept.
   @inline(never) fileprivate mutating func commitWithTexts() throws {
-    let (texts, ends, line, dateFormat, columns) = (self.texts, self.ends, recordLine, self.dateFormat, textColumns)
+    let (texts, ends, line) = (self.texts, self.ends, lines.recordLine)
+    let (dateFormat, columns) = (self.dateFormat, textColumns)
     try parser.commit(pending) {
       texts.bytes.withUnsafeBufferPointer { all in
         func reader(_ range: Range<Int>?, _ slot: Int) -> RowReader? {
