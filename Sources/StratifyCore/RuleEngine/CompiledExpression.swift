@@ -29,6 +29,8 @@ struct Typed: Sendable {
   var code: Code
   /// The literal value, when the expression is a literal (for checks such as 'is this a known event_type').
   var literal: Value? = nil
+  /// Set when the expression is `as_of` itself (the run date, the same for every patient).
+  var isAsOf = false
   /// Set when the expression reads an enumerated field (event_type, admit_type, disposition): comparisons with
   /// literals then test the stored enum directly instead of building and comparing text (the hot path of filters).
   var enumField: EnumFieldRead? = nil

@@ -126,7 +126,10 @@ final class ExpressionCompiler {
       }
     }
     switch name {
-    case "as_of": return Typed(type: .date, nullable: false, code: .date { ctx in ctx.asOf })
+    case "as_of":
+      var typed = Typed(type: .date, nullable: false, code: .date { ctx in ctx.asOf })
+      typed.isAsOf = true
+      return typed
     case "patient": return Typed(type: .record(.patient), nullable: false, code: .row(.patient) { ctx in ctx.patient })
     case "utilization": return Typed(type: .extract(.event), nullable: false, code: .extract(.event))
     case "discharges": return Typed(type: .extract(.stay), nullable: false, code: .extract(.stay))
@@ -310,6 +313,15 @@ final class ExpressionCompiler {
           return a + sign * b
         })
     case (.date(let f), .duration(let g)):
+      // `as_of - 180d`, the bound of most windows, is evaluated for every row a count scans: with a literal duration
+      // it is one closure call, not three.
+      if case .duration(let b)? = r.literal {
+        if l.isAsOf {
+          return Typed(type: .date, nullable: false, code: .date { ctx in b.added(to: ctx.asOf, sign: sign) })
+        }
+        return Typed(
+          type: .date, nullable: nullable, code: .date { ctx in f(ctx).map { b.added(to: $0, sign: sign) } })
+      }
       return Typed(
         type: .date, nullable: nullable,
         code: .date { ctx in
@@ -353,15 +365,21 @@ final class ExpressionCompiler {
   ) throws(Failure) -> Typed {
     let leftName = source(of: le)
     let rightName = source(of: re)
-    func make<T: Comparable & Sendable>(_ f: @escaping Fn<T>, _ g: @escaping Fn<T>) -> Typed {
-      let test: @Sendable (T, T) -> Bool
-      switch op {
-      case "==": test = { $0 == $1 }
-      case "!=": test = { $0 != $1 }
-      case "<": test = { $0 < $1 }
-      case "<=": test = { $0 <= $1 }
-      case ">": test = { $0 > $1 }
-      default: test = { $0 >= $1 }
+    let relation = Relation(op)
+    // The operator is tested inside the closure (a predictable branch) rather than called as a closure of its own,
+    // and a literal on the right is captured as a constant: a comparison such as `ed_6m >= 2` calls one closure per
+    // evaluation instead of four, and scoring evaluates tens of them per patient.
+    func make<T: Comparable & Sendable>(_ f: @escaping Fn<T>, _ g: @escaping Fn<T>, constant: T? = nil) -> Typed {
+      if let b = constant {
+        return Typed(
+          type: .bool, nullable: false,
+          code: .bool { ctx in
+            guard let a = f(ctx) else {
+              if ctx.tracing { ctx.noteNull(leftName) }
+              return false
+            }
+            return relation.holds(a, b)
+          })
       }
       return Typed(
         type: .bool, nullable: false,
@@ -374,12 +392,16 @@ final class ExpressionCompiler {
             if ctx.tracing { ctx.noteNull(rightName) }
             return false
           }
-          return test(a, b)
+          return relation.holds(a, b)
         })
     }
     switch (l.code, r.code) {
-    case (.int(let f), .int(let g)): return make(f, g)
-    case (.date(let f), .date(let g)): return make(f, g)
+    case (.int(let f), .int(let g)):
+      if case .int(let b)? = r.literal { return make(f, g, constant: b) }
+      return make(f, g)
+    case (.date(let f), .date(let g)):
+      if case .date(let b)? = r.literal { return make(f, g, constant: b) }
+      return make(f, g)
     case (.string(let f), .string(let g)):
       try checkDomain(l, against: r, at: re.startOffset)
       try checkDomain(r, against: l, at: le.startOffset)
@@ -391,13 +413,20 @@ final class ExpressionCompiler {
           return enumTyped(read, values: [value], negated: op == "!=", note: rightName)
         }
       }
+      if case .string(let b)? = r.literal { return make(f, g, constant: b) }
       return make(f, g)
     case (.bool(let f), .bool(let g)) where op == "==" || op == "!=":
       return make({ ctx in f(ctx).map { $0 ? 1 : 0 } }, { ctx in g(ctx).map { $0 ? 1 : 0 } })
     case (.date, .duration), (.duration, .date):
       throw fail(at, "cannot compare a date with a duration; write a date such as 'as_of - 180d'")
     default:
-      if l.type.isNumeric, r.type.isNumeric { return make(l.asNumber!, r.asNumber!) }
+      if l.type.isNumeric, r.type.isNumeric {
+        switch r.literal {
+        case .int(let b)?: return make(l.asNumber!, r.asNumber!, constant: Double(b))
+        case .number(let b)?: return make(l.asNumber!, r.asNumber!, constant: b)
+        default: return make(l.asNumber!, r.asNumber!)
+        }
+      }
       throw fail(at, "cannot compare \(l.type) with \(r.type)")
     }
   }
@@ -448,6 +477,19 @@ final class ExpressionCompiler {
         return enumTyped(read, values: Set(items), negated: negated, note: leftName)
       }
       if case .list(let items)? = r.literal {
+        // A few items (`tier in ["intensive", "high"]`) are compared in turn: equal short texts compare as two
+        // words, where a set would hash the text for every patient.
+        if items.count <= 8 {
+          return Typed(
+            type: .bool, nullable: false,
+            code: .bool { ctx in
+              guard let v = f(ctx) else {
+                if ctx.tracing { ctx.noteNull(leftName) }
+                return false
+              }
+              return items.contains(v) != negated
+            })
+        }
         let set = Set(items)
         return Typed(
           type: .bool, nullable: false,
@@ -494,6 +536,34 @@ final class ExpressionCompiler {
     case (.list(let f), .list(let g)): return .list { ctx in pick(ctx) ? f(ctx) : g(ctx) }
     case (.row(let k, let f), .row(_, let g)): return .row(k) { ctx in pick(ctx) ? f(ctx) : g(ctx) }
     default: return a
+    }
+  }
+}
+
+/// A comparison operator, applied in place (no closure call per comparison).
+enum Relation: Sendable {
+  case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+
+  /// `op` is one of `==`, `!=`, `<`, `<=`, `>`, `>=` (the parser admits no other).
+  init(_ op: String) {
+    switch op {
+    case "==": self = .equal
+    case "!=": self = .notEqual
+    case "<": self = .less
+    case "<=": self = .lessOrEqual
+    case ">": self = .greater
+    default: self = .greaterOrEqual
+    }
+  }
+
+  @inline(__always) func holds<T: Comparable>(_ a: T, _ b: T) -> Bool {
+    switch self {
+    case .equal: a == b
+    case .notEqual: a != b
+    case .less: a < b
+    case .lessOrEqual: a <= b
+    case .greater: a > b
+    case .greaterOrEqual: a >= b
     }
   }
 }
