@@ -11,6 +11,11 @@ struct UtilizationRowParser: ChunkableRowParser {
   /// of the file.
   private var runOwners: [Int32] = []
   private var runTallies: [EventTally] = []
+  /// The last run, still being counted, kept out of the arrays so that counting a row writes none of them (an
+  /// array element written in place is a uniqueness check and a bounds check, for most of 20M rows); `openOwner`
+  /// is -1 before the first.
+  private var openOwner: Int32 = -1
+  private var openTally = EventTally()
   private let patientCount: Int
 
   private let directory: PatientDirectory
@@ -177,11 +182,15 @@ struct UtilizationRowParser: ChunkableRowParser {
     let type = try pending.type.get()
     let owner = try pending.owner ?? directory.resolve(id)
     if let tallyWindow, tallyWindow.contains(date) {
-      if runOwners.last != owner {
-        runOwners.append(owner)
-        runTallies.append(EventTally())
+      if openOwner != owner {
+        if openOwner >= 0 {
+          runOwners.append(openOwner)
+          runTallies.append(openTally)
+        }
+        openOwner = owner
+        openTally = EventTally()
       }
-      runTallies[runTallies.count - 1].count(type)
+      openTally.count(type)
     }
     guard retention.keeps(type, date) else { return }
     if let followUp, !followUp.discharged[Int(owner)], !followUp.everyone.keeps(type, date) { return }
@@ -214,7 +223,15 @@ struct UtilizationRowParser: ChunkableRowParser {
   var tallies: [EventTally] {
     var all = mergedTallies
     Self.add(runOwners, runTallies, to: &all, patientCount: patientCount)
+    addOpenRun(to: &all)
     return all
+  }
+
+  /// Adds the run still being counted to `all`.
+  private func addOpenRun(to all: inout [EventTally]) {
+    guard openOwner >= 0 else { return }
+    if all.isEmpty { all = Array(repeating: EventTally(), count: patientCount) }
+    all[Int(openOwner)] += openTally
   }
 
   mutating func append(_ next: UtilizationRowParser, lineOffset: Int) {
@@ -225,6 +242,7 @@ struct UtilizationRowParser: ChunkableRowParser {
       for p in mergedTallies.indices { mergedTallies[p] += next.mergedTallies[p] }
     }
     Self.add(next.runOwners, next.runTallies, to: &mergedTallies, patientCount: patientCount)
+    next.addOpenRun(to: &mergedTallies)
   }
 
   /// Static, so that `all` can be a stored property of the parser without a copy of the parser (and of `all`).
