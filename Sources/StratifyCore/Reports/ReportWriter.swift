@@ -11,9 +11,28 @@ public enum ReportWriter {
     folder: String
   ) throws {
     let template = try Templates.load("report", from: templates)
-    let labels = ReportContext.RuleSetLabels(
+    let labels = labels(ruleSet)
+    if settings.perPractice == .files {
+      for p in metrics.practices {
+        let practicePage = page(metrics, figures: p.figures, history: history, labels: labels, practice: p.practiceID)
+        try OutputFile.write(
+          template.render(practicePage), to: folder + "/" + fileName(practice: p.practiceID), sync: false)
+      }
+    }
+    let context = context(metrics, history: history, labels: labels, settings: settings)
+    try OutputFile.write(template.render(context), to: folder + "/report.html", sync: false)
+  }
+
+  static func labels(_ ruleSet: RuleSet) -> ReportContext.RuleSetLabels {
+    ReportContext.RuleSetLabels(
       labels: Dictionary(ruleSet.tiers.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a }),
       rank: RunMetrics.rank(ruleSet))
+  }
+
+  /// What report.html is rendered from.
+  static func context(
+    _ metrics: RunMetrics, history: [RunRecord], labels: ReportContext.RuleSetLabels, settings: ReportSettings
+  ) -> [String: Any] {
     var context = page(metrics, figures: metrics.organization, history: history, labels: labels, practice: nil)
     context["dataQuality"] = dataQuality(metrics)
     switch settings.perPractice {
@@ -28,15 +47,10 @@ public enum ReportWriter {
           "items": Figures.grouped(p.figures.worklist.items), "overdue": Figures.grouped(p.figures.worklist.overdue),
         ]
       }
-      for p in metrics.practices {
-        let practicePage = page(metrics, figures: p.figures, history: history, labels: labels, practice: p.practiceID)
-        try OutputFile.write(
-          template.render(practicePage), to: folder + "/" + fileName(practice: p.practiceID), sync: false)
-      }
     }
     context["hasPractices"] = !metrics.practices.isEmpty
     context["hasPracticeFiles"] = settings.perPractice == .files && !metrics.practices.isEmpty
-    try OutputFile.write(template.render(context), to: folder + "/report.html", sync: false)
+    return context
   }
 
   /// `report-<practice_id>.html`, with the practice id made safe as a file name.

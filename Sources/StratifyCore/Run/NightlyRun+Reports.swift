@@ -31,15 +31,15 @@ extension NightlyRun {
   /// order above is thrown.
   static func writeStaging(
     _ staging: String, settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, items: [WorklistItem],
-    metrics: RunMetrics, recentRuns: [RunRecord]
+    metrics: RunMetrics, metricsJSON: String, recentRuns: [RunRecord]
   ) throws {
     let lanes: [@Sendable () throws -> Void] = [
       {
         try WorklistWriter.writeCSVFiles(items, to: staging + "/worklist.csv", listFolder: staging + "/worklists")
         try Reject.write(ingest.rejects, toCSV: staging + "/rejects.csv")
         try RunReports.write(
-          metrics, history: recentRuns, ruleSet: ruleSet, settings: settings.reports, templates: settings.templates,
-          to: staging)
+          metrics, json: metricsJSON, history: recentRuns, ruleSet: ruleSet, settings: settings.reports,
+          templates: settings.templates, to: staging)
       },
       {
         try WorklistWriter.writeHTML(

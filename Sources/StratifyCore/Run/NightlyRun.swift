@@ -182,6 +182,8 @@ public enum NightlyRun {
       data.discharges = .empty(patientCount: 0)
       ingest.releaseRows()
 
+      // Encoded once: the history keeps it and metrics.json is it.
+      let metricsJSON = metrics.json
       details.provide(
         .success(
           RunRecord.New(
@@ -192,11 +194,11 @@ public enum NightlyRun {
             actions: items.map { ($0.patientID, $0.action, $0.list, $0.tier, $0.openedOn, $0.due, false) }
               + closed.rows,
             worklistItems: items.count, overdueItems: items.filter(\.isOverdue).count,
-            closedActions: closed.sinceLastRun, metricsJSON: metrics.json)))
+            closedActions: closed.sinceLastRun, metricsJSON: metricsJSON)))
       let written = Result {
         try writeStaging(
           staging, settings: settings, ruleSet: ruleSet, ingest: ingest, items: items, metrics: metrics,
-          recentRuns: recentRuns)
+          metricsJSON: metricsJSON, recentRuns: recentRuns)
       }
       background.wait()
       // The first error in the order scores.csv, the other files, the history.
