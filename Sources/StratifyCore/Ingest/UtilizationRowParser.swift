@@ -99,6 +99,12 @@ struct UtilizationRowParser: ChunkableRowParser {
     var id: Result<String, Error> = .success("")
     var date: Result<Day, Error> = .success(Day(number: 0))
     var type: Result<EventType, Error> = .success(.office)
+    /// The date and type `readPlain` read, kept out of the `Result`s (assigning one destroys the value it held first,
+    /// a call on every row): bit 0 set when the date is `plainDate`, bit 1 when the type is `plainType`; the general
+    /// read sets the `Result` and clears the bit.
+    var plain: UInt8 = 0
+    var plainDate = Day(number: 0)
+    var plainType = EventType.office
   }
 
   /// Reads the field of `role` (one of patient, date, type) from `row`, where it is `column`, into `pending`.
@@ -119,8 +125,12 @@ struct UtilizationRowParser: ChunkableRowParser {
         pending.owner = nil
         pending.id = Result { try row.requiredText(column) }
       }
-    case .eventDate: pending.date = Result { try row.requiredDate(column) }
-    case .eventType: pending.type = Result { try row.requiredEnumeration(column, types) }
+    case .eventDate:
+      pending.date = Result { try row.requiredDate(column) }
+      pending.plain &= ~1
+    case .eventType:
+      pending.type = Result { try row.requiredEnumeration(column, types) }
+      pending.plain &= ~2
     }
   }
 
@@ -144,10 +154,12 @@ struct UtilizationRowParser: ChunkableRowParser {
       lastOwner = found
     case .eventDate:
       guard !dateMapped, let day = dateFormat.parseInline(FieldBytes.trimmed(bytes)) else { return false }
-      pending.date = .success(day)
+      pending.plainDate = day
+      pending.plain |= 1
     case .eventType:
       guard let type = types.match(FieldBytes.trimmed(bytes)) else { return false }
-      pending.type = .success(type)
+      pending.plainType = type
+      pending.plain |= 2
     }
     return true
   }
@@ -178,8 +190,8 @@ struct UtilizationRowParser: ChunkableRowParser {
   /// the row is kept.
   @inline(__always) mutating func commit(_ pending: PendingRow, texts: () -> (String?, String?)) throws {
     let id = pending.owner == nil ? try pending.id.get() : ""
-    let date = try pending.date.get()
-    let type = try pending.type.get()
+    let date = pending.plain & 1 != 0 ? pending.plainDate : try pending.date.get()
+    let type = pending.plain & 2 != 0 ? pending.plainType : try pending.type.get()
     let owner = try pending.owner ?? directory.resolve(id)
     if let tallyWindow, tallyWindow.contains(date) {
       if openOwner != owner {
