@@ -477,10 +477,8 @@ final class ExpressionCompiler {
         return enumTyped(read, values: Set(items), negated: negated, note: leftName)
       }
       if case .list(let items)? = r.literal {
-        // A few items (`tier in ["intensive", "high"]`) are compared in turn: equal short texts compare as two
-        // words, where a set would hash the text for every patient.
-        if items.count <= 8 {
-          return Typed(
+        func member<Items: Collection & Sendable>(_ items: Items) -> Typed where Items.Element == String {
+          Typed(
             type: .bool, nullable: false,
             code: .bool { ctx in
               guard let v = f(ctx) else {
@@ -490,16 +488,9 @@ final class ExpressionCompiler {
               return items.contains(v) != negated
             })
         }
-        let set = Set(items)
-        return Typed(
-          type: .bool, nullable: false,
-          code: .bool { ctx in
-            guard let v = f(ctx) else {
-              if ctx.tracing { ctx.noteNull(leftName) }
-              return false
-            }
-            return set.contains(v) != negated
-          })
+        // A few items (`tier in ["intensive", "high"]`) are compared in turn: equal short texts compare as two
+        // words, where a set would hash the text for every patient.
+        return items.count <= 8 ? member(items) : member(Set(items))
       }
       return Typed(
         type: .bool, nullable: false,
