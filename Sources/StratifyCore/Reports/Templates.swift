@@ -50,16 +50,28 @@ public enum Templates {
   /// whole does: each cut is just after a line end, outside any tag and any section. Mustache's parser measures the
   /// rest of the text at every tag (its parse of a 16 KB page took 30 ms of the run); pieces keep the rest short.
   ///
+  /// A piece starts as the template starts: at the start of a line, with the default delimiters. So a cut is made
+  /// only where the whole template's parse is in that state too: after a line end outside any section, on a line
+  /// with no section tag at all. (Mustache carries one thing from a line to the next: after a section closes, the
+  /// parser takes "at the start of a line" from whether the section's opening tag stood alone on its line, so the
+  /// line after a section is read differently when its opening tag did not; a line without section tags always ends
+  /// at the start of the next line.)
+  ///
   /// nil when the text cannot be cut safely: a tag that changes how the rest is read (`{{=…=}}` delimiters, a
-  /// `{{%…}}` pragma), a tag left open, sections that do not balance, or a sigil after a space (`{{ #x}}`), which is
-  /// left to the parser. A piece starts as the template starts, on a new line with the default delimiters; at the
-  /// top level no tag carries anything from one line to the next, so the pieces give the tokens of the whole.
+  /// `{{%…}}` pragma), a tag left open, sections that do not balance, a sigil after a space (`{{ #x}}`), which is
+  /// left to the parser, or a brace followed by a non-ASCII byte (a combining mark joins it to the brace in the
+  /// parser's characters, so that `{{` or `}}` would not be a delimiter there).
   static func pieces(of text: String, size: Int = 1024) -> [Substring]? {
     let bytes = Array(text.utf8)
     let open = Array("{{".utf8)
     var cuts: [Int] = []
     var depth = 0
     var pieceStart = 0
+    var lineHasSection = false
+    for k in bytes.indices.dropLast()
+    where (bytes[k] == UInt8(ascii: "{") || bytes[k] == UInt8(ascii: "}")) && bytes[k + 1] >= 0x80 {
+      return nil
+    }
     var i = 0
     func matches(_ pattern: [UInt8], at k: Int) -> Bool {
       k + pattern.count <= bytes.count && bytes[k..<(k + pattern.count)].elementsEqual(pattern)
@@ -73,9 +85,12 @@ public enum Templates {
         guard end < bytes.count else { return nil }
         if !triple, i + 2 < end {
           switch bytes[i + 2] {
-          case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"): depth += 1
+          case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
+            depth += 1
+            lineHasSection = true
           case UInt8(ascii: "/"):
             depth -= 1
+            lineHasSection = true
             if depth < 0 { return nil }
           case UInt8(ascii: "="), UInt8(ascii: "%"): return nil
           case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
@@ -87,9 +102,12 @@ public enum Templates {
         i = end + close.count
         continue
       }
-      if bytes[i] == UInt8(ascii: "\n"), depth == 0, i + 1 - pieceStart >= size, i + 1 < bytes.count {
-        cuts.append(i + 1)
-        pieceStart = i + 1
+      if bytes[i] == UInt8(ascii: "\n") {
+        if depth == 0, !lineHasSection, i + 1 - pieceStart >= size, i + 1 < bytes.count {
+          cuts.append(i + 1)
+          pieceStart = i + 1
+        }
+        lineHasSection = false
       }
       i += 1
     }
