@@ -89,6 +89,15 @@ final class EvaluationContext {
     return found
   }
 
+  /// What `f` gives for the current patient and rows; a null is noted under `name` when tracing (explain).
+  @inline(__always) func value<T>(_ f: Fn<T>, noting name: String) -> T? {
+    guard let v = f(self) else {
+      if tracing { noteNull(name) }
+      return nil
+    }
+    return v
+  }
+
   func noteNull(_ what: String) {
     if !nullNotes.contains(what) { nullNotes.append(what) }
   }

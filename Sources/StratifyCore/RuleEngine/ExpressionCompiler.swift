@@ -374,24 +374,14 @@ final class ExpressionCompiler {
         return Typed(
           type: .bool, nullable: false,
           code: .bool { ctx in
-            guard let a = f(ctx) else {
-              if ctx.tracing { ctx.noteNull(leftName) }
-              return false
-            }
+            guard let a = ctx.value(f, noting: leftName) else { return false }
             return relation.holds(a, b)
           })
       }
       return Typed(
         type: .bool, nullable: false,
         code: .bool { ctx in
-          guard let a = f(ctx) else {
-            if ctx.tracing { ctx.noteNull(leftName) }
-            return false
-          }
-          guard let b = g(ctx) else {
-            if ctx.tracing { ctx.noteNull(rightName) }
-            return false
-          }
+          guard let a = ctx.value(f, noting: leftName), let b = ctx.value(g, noting: rightName) else { return false }
           return relation.holds(a, b)
         })
     }
@@ -481,10 +471,7 @@ final class ExpressionCompiler {
           Typed(
             type: .bool, nullable: false,
             code: .bool { ctx in
-              guard let v = f(ctx) else {
-                if ctx.tracing { ctx.noteNull(leftName) }
-                return false
-              }
+              guard let v = ctx.value(f, noting: leftName) else { return false }
               return items.contains(v) != negated
             })
         }
