@@ -52,6 +52,11 @@ import Testing
       text: RuleFileFixture.ruleFile(features: "  👉age: 3\n"),
       message: "duplicate key 'age'"),
     Case(
+      // The loader reads keys as text: one written as a number and one quoted are the same key.
+      name: "duplicate YAML key, once plain and once quoted",
+      text: RuleFileFixture.ruleFile(features: "  10: 3\n  👉\"10\": 4\n"),
+      message: "duplicate key '10'"),
+    Case(
       name: "duplicate rule id",
       text: RuleFileFixture.ruleFile(scoring: "  - id: 👉old\n    label: Again\n    when: age > 80\n    points: 1\n"),
       message: "duplicate rule id 'old'"),

@@ -51,7 +51,8 @@ extension Configuration {
     let reader = ConfigurationReader(file: file, folder: folder)
     let root: Node?
     do {
-      root = try Yams.compose(yaml: yaml)
+      // Scalars are read from their text, as the rule files' are (`YAMLSource.compose()`).
+      root = try Yams.compose(yaml: yaml, .basic)
     } catch let error as YamlError {
       throw reader.diagnostic(for: error)
     }
