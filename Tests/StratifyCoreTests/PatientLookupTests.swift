@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import StratifyCore
@@ -65,5 +66,47 @@ import Testing
     var ascii = PatientDirectory()
     #expect(ascii.insert("PK1") == nil)
     #expect(ascii.insert("P\u{212A}1") == 0)
+  }
+
+  /// `ExtractLoader.load` hands out the accepted patients once patients.csv is read; a lookup hinted with the
+  /// previous answer (ids read in the file's order) gives what a lookup without a hint gives, hint right or wrong.
+  @Test func theLookupHandedOutAfterPatientsAnswersAsTheDirectoryWhateverTheHint() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let ids = ["P1", "P2", "A-VERY-LONG-PATIENT-ID-1", "P3", "P\u{E9}1", "P4"]
+    let paths = try Extracts.write(in: folder, patients: (ids + ["P2"]).map { Extracts.patient($0) })
+    var lookups: [PatientLookup] = []
+    let result = try ExtractLoader.load(
+      paths, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), enforcingThreshold: false
+    ) { lookups.append($0) }
+    #expect(lookups.count == 1)
+    let lookup = try #require(lookups.first)
+    #expect(lookup.patientCount == ids.count)
+    func position(_ id: String, after hint: Int) -> Int? {
+      var bytes = Array(id.utf8)
+      return bytes.withUnsafeMutableBytes { lookup.position(ofBytes: UnsafeRawBufferPointer($0), after: hint) }
+    }
+    for (k, id) in ids.enumerated() {
+      for hint in [-1, k - 1, k, k + 3, ids.count + 5] {
+        #expect(position(id, after: hint) == k, "\(id) after \(hint)")
+      }
+      #expect(position(id, after: -1) == result.patientPosition(of: id))
+    }
+    #expect(position("Pe\u{301}1", after: 3) == 4)
+    #expect(position("P9", after: 0) == nil)
+    #expect(position("P9", after: -1) == nil)
+  }
+
+  @Test func noLookupIsHandedOutForAPatientsFileWithoutRows() throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    let paths = try Extracts.write(in: folder, patients: [], utilization: [], discharges: [])
+    var calls = 0
+    #expect(throws: IngestError.self) {
+      _ = try ExtractLoader.load(paths, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        _ in calls += 1
+      }
+    }
+    #expect(calls == 0)
   }
 }

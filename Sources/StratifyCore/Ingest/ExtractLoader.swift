@@ -10,10 +10,14 @@ public enum ExtractLoader {
   /// - Parameter enforcingThreshold: when true (the safe default), a reject share over
   ///   `options.rejectThreshold` throws `IngestError.rejectThresholdExceeded`. Pass false to print the
   ///   data-quality summary and write the rejects first, then call `IngestResult.enforceRejectThreshold()`.
+  /// - Parameter patientsRead: called (on the calling thread) once patients.csv is read and has data rows, before
+  ///   the other two files are read, with the accepted patients' positions by id: a caller can start work that
+  ///   needs only those beside the rest of the read.
   /// - Throws: `IngestError` for a missing (66), empty or unreadable file, a missing required column, an
   ///   unterminated quote, or a patients.csv without data rows (65).
   public static func load(
-    _ paths: InputPaths, options: IngestOptions = IngestOptions(), logger: Logger, enforcingThreshold: Bool = true
+    _ paths: InputPaths, options: IngestOptions = IngestOptions(), logger: Logger, enforcingThreshold: Bool = true,
+    patientsRead: ((PatientLookup) -> Void)? = nil
   ) throws -> IngestResult {
     // Fail on a missing file before spending time on the others.
     for kind in ExtractKind.allCases where !FileManager.default.fileExists(atPath: paths[kind]) {
@@ -33,6 +37,7 @@ public enum ExtractLoader {
       throw IngestError.noDataRows(file: ExtractKind.patients.fileName, path: paths.patients)
     }
     let patientCount = patientParser.patients.count
+    patientsRead?(PatientLookup(directory: directory))
 
     // discharges.csv first (small, on every core): the report's follow-up rows are stored only for the patients it
     // shows discharged in the report's window. A broken discharges.csv is reported after a broken utilization.csv,

@@ -99,9 +99,7 @@ public struct IngestResult: Sendable {
   /// The index in `patients` of the patient whose id has these bytes (as `String`s compare; nil for everyone after
   /// `releaseDirectory()`).
   public func patientPosition(ofBytes bytes: UnsafeRawBufferPointer) -> Int? {
-    let id = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-    if let p = directory.find(ShortPatientID(id)) { return Int(p) }
-    return directory.position(of: String(decoding: id, as: UTF8.self)).map(Int.init)
+    PatientLookup(directory: directory).position(ofBytes: bytes)
   }
 
   /// Frees the directory of patient ids (about 32 MB at 1M patients) once nothing will look a patient up by id.
@@ -118,5 +116,30 @@ public struct IngestResult: Sendable {
   /// Throws `IngestError.rejectThresholdExceeded` (exit 65) when a file's rejected share is over the threshold.
   public func enforceRejectThreshold() throws {
     if let error = rejectThresholdError { throw error }
+  }
+}
+
+/// The accepted patients' positions by patient_id, as soon as patients.csv is read (`ExtractLoader.load`'s
+/// `patientsRead`), while the other two files are still being read.
+public struct PatientLookup: Sendable {
+  let directory: PatientDirectory
+
+  /// Accepted patients.
+  public var patientCount: Int { directory.count }
+
+  /// The position of the patient whose id has these bytes (as `String`s compare), nil when none has it.
+  public func position(ofBytes bytes: UnsafeRawBufferPointer) -> Int? {
+    position(ofBytes: bytes, after: -1)
+  }
+
+  /// `position(ofBytes:)`, trying first the patient after position `previous`: ids read in the order of
+  /// patients.csv (sorted like it) find their patient without a probe of the table.
+  public func position(ofBytes bytes: UnsafeRawBufferPointer, after previous: Int) -> Int? {
+    let id = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+    let key = ShortPatientID(id)
+    if let p = previous < 0 ? directory.find(key) : directory.find(key, after: Int32(clamping: previous)) {
+      return Int(p)
+    }
+    return directory.position(of: String(decoding: id, as: UTF8.self)).map(Int.init)
   }
 }

@@ -90,22 +90,50 @@ public enum NightlyRun {
     options.dischargeFollowUp = DischargeFollowUp(
       everyone: reach, discharged: TransitionsOfCare.dischargeWindow(asOf: settings.asOf))
     options.tallyWindow = TierUtilization.window(asOf: settings.asOf)
+    // What the night reads of earlier runs (every night but the first: the previous run's tiers, a million rows,
+    // its open actions and the recent runs' figures) is read on another thread as soon as patients.csv is read,
+    // beside the reads of the other two files, rather than on this thread later while the other cores wait.
+    let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let earlierRead = BackgroundResult<EarlierRuns>()
+    let reading = DispatchGroup()
     // A history that cannot be opened is the error reported, as when it was opened before the extracts were read.
     // (The extracts are not held in a `Result` meanwhile: a second reference would keep the patient directory and
     // the rows alive after `releaseDirectory()` and `releaseRows()`, 54 MB at 1M patients.)
     var ingest: IngestResult
     do {
-      ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger)
+      ingest = try ExtractLoader.load(settings.inputs, options: options, logger: logger) { lookup in
+        DispatchQueue(label: "stratify.history.earlier").async(group: reading) {
+          opening.wait()
+          // A history that cannot be opened is reported below.
+          guard case .success(let history) = opened.result else { return }
+          earlierRead.result = Result {
+            var last = -1
+            let tiers = try history.previousTiers(before: settings.asOf, patientCount: lookup.patientCount) { id in
+              let position = lookup.position(ofBytes: id, after: last)
+              if let position { last = position }
+              return position
+            }
+            return try EarlierRuns(read: history, asOf: settings.asOf, rank: rank, previousTiers: tiers)
+          }
+        }
+      }
     } catch {
+      reading.wait()
       opening.wait()
       _ = try opened.result!.get()
       throw error
     }
+    reading.wait()
     opening.wait()
     let history = try opened.result!.get()
-    // The previous run's tiers by patient position, while the ids can still be looked up.
-    let previousTiers = try history.previousTiers(
-      before: settings.asOf, patientCount: ingest.patients.count, position: ingest.patientPosition(ofBytes:))
+    // `load` hands out the patients before it returns, so the job has run; the read here is a safeguard.
+    let earlier =
+      try earlierRead.result?.get()
+      ?? EarlierRuns(
+        read: history, asOf: settings.asOf, rank: rank,
+        previousTiers: history.previousTiers(
+          before: settings.asOf, patientCount: ingest.patients.count, position: ingest.patientPosition(ofBytes:)))
+    let (previousTiers, previous, recentRuns) = (earlier.previousTiers, earlier.worklist, earlier.recentRuns)
     // The rows found their patients: no one is looked up by id after this.
     ingest.releaseDirectory()
     var data = PatientData(patients: ingest.patients, utilization: ingest.utilization, discharges: ingest.discharges)
@@ -123,11 +151,8 @@ public enum NightlyRun {
         "tiers": "\(tiers.map { "\($0.tier)=\($0.count)" }.joined(separator: " "))", "seconds": "\(clock.lap())",
       ])
 
-    // Everything read from the history is read now: from here on its connection is busy recording the run.
-    let rank = Dictionary(ruleSet.tiers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-    let previous = try history.previousWorklist(before: settings.asOf) { rank[$0] }
-    let recentRuns = try history.recentRuns(before: settings.asOf, limit: TrendPoint.runCount - 1)
-
+    // Everything read from the history was read during the ingest: from here on its connection is busy recording
+    // the run.
     let uid = UUID().uuidString.lowercased()
     let staging = try folder.makeStaging(settings.asOf)
     // What needs the scores alone starts now, beside the worklists and figures: the run is recorded as pending in
@@ -341,6 +366,23 @@ private final class Leftovers<Values>: @unchecked Sendable {
   private var values: Values?
   init(_ values: Values) { self.values = values }
   func free() { values = nil }
+}
+
+/// What a night reads of the runs before it.
+private struct EarlierRuns {
+  /// The previous run's tiers by this run's patient positions.
+  var previousTiers: PreviousTiers
+  /// The previous run's open actions.
+  var worklist: PreviousWorklist
+  /// The latest runs' summaries, oldest first, for the trends.
+  var recentRuns: [RunRecord]
+
+  /// Reads the previous run's open actions (`rank` ranks tiers) and the recent runs' summaries.
+  init(read history: HistoryStore, asOf: Day, rank: [String: Int], previousTiers: PreviousTiers) throws {
+    self.previousTiers = previousTiers
+    worklist = try history.previousWorklist(before: asOf) { rank[$0] }
+    recentRuns = try history.recentRuns(before: asOf, limit: TrendPoint.runCount - 1)
+  }
 }
 
 /// The outcome of a job run on another thread; `DispatchGroup.wait()` orders the write before the read.
