@@ -88,7 +88,10 @@ import Testing
       "mapping:\n  patients:\n    date_format: DD-MON-YYYY\n",
       "3:18: error: invalid date format 'DD-MON-YYYY': unknown token 'MON'"
     ),
-    ("input: a\ninput: b\n", "error: duplicate key 'input'"),
+    // At the second occurrence, however it is spelled.
+    ("input: a\ninput: b\n", "2:1: error: duplicate key 'input'"),
+    ("input: a\n'input': b\n", "2:1: error: duplicate key 'input'"),
+    ("reports:\n  per_practice: files\n  \"per_practice\": sections\n", "3:3: error: duplicate key 'per_practice'"),
     ("input: [a\n", "error: invalid YAML"),
   ])
   func refusesBadMappingsAtTheirPosition(yaml: String, expected: String) {

@@ -57,6 +57,24 @@ import Testing
       text: RuleFileFixture.ruleFile(features: "  10: 3\n  👉\"10\": 4\n"),
       message: "duplicate key '10'"),
     Case(
+      name: "duplicate YAML key, once single-quoted",
+      text: RuleFileFixture.ruleFile(
+        scoring: "  - id: x\n    label: X\n    when: age > 1\n    points: 1\n    👉'points': 2\n"),
+      message: "duplicate key 'points'"),
+    Case(
+      // Yams tells the two apart by their tags; the loader reads both as the text 'points'.
+      name: "duplicate YAML key, once explicitly tagged",
+      text: RuleFileFixture.ruleFile(
+        scoring: "  - id: x\n    label: X\n    when: age > 1\n    points: 1\n    👉!!int points: 2\n"),
+      message: "duplicate key 'points'"),
+    Case(
+      name: "a mapping where a rule test expects an action id",
+      text: RuleFileFixture.ruleFile(
+        actions: "  - id: call\n    label: Call\n    when: age >= 75\n    due: as_of\n    priority: 1\n")
+        + "\ntests:\n  - name: t\n    as_of: 2026-11-20\n    given: { patient: { birth_date: 1940-01-01 } }\n"
+        + "    expect: { actions: [call, 👉{ id: call }] }\n",
+      message: "an item of actions must be a single value"),
+    Case(
       name: "duplicate rule id",
       text: RuleFileFixture.ruleFile(scoring: "  - id: 👉old\n    label: Again\n    when: age > 80\n    points: 1\n"),
       message: "duplicate rule id 'old'"),

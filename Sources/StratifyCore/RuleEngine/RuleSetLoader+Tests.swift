@@ -48,7 +48,8 @@ extension RuleSetLoader {
 
   /// A list given as `"a;b"` or as a YAML list.
   mutating func list(_ node: Node, _ what: String) -> [String] {
-    if let seq = node.sequence { return seq.compactMap { $0.string } }
+    // An item that is a list or a mapping is an error, not dropped.
+    if let seq = node.sequence { return seq.compactMap { source.string($0, "an item of \(what)") } }
     guard let text = source.string(node, what) else { return [] }
     return text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
@@ -209,7 +210,7 @@ extension RuleSetLoader {
           expect.tier = t
         }
       case "actions", "closed_actions":
-        let ids = v.sequence.map { $0.compactMap(\.string) } ?? list(v, entry.key)
+        let ids = list(v, entry.key)
         for id in ids where !actionIDs.contains(id) && !brokenIDs.contains(id) {
           source.error(v, "unknown action '\(id)'\(DidYouMean.hint(for: id, among: actionIDs))")
         }

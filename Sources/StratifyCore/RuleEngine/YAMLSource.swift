@@ -53,26 +53,34 @@ struct YAMLSource {
 
   /// Yams reports a duplicate at the first occurrence; the person needs the second one.
   private func duplicateLocation(of key: String, after mark: Mark) -> SourceLocation {
+    Self.duplicateLocation(of: key, after: mark, lines: lines)
+  }
+
+  /// Where the second occurrence of mapping key `key` is in `lines` (the text's lines), from the first one at `mark`
+  /// (where Yams reports a duplicate): a line at the first one's indentation, or in a flow mapping, that has the key
+  /// plain, double- or single-quoted, followed by `:`. Falls back to `mark`.
+  static func duplicateLocation(of key: String, after mark: Mark, lines: [String]) -> SourceLocation {
+    func leadingSpaces(_ line: String) -> Int { line.prefix { $0 == " " }.count }
     let firstLine = mark.line
     let indent = firstLine >= 1 && firstLine <= lines.count ? leadingSpaces(lines[firstLine - 1]) : 0
+    let spellings = ["\"\(key)\":", "'\(key)':", "\(key):"]
     var occurrences: [SourceLocation] = []
     for (i, line) in lines.enumerated() {
       let trimmed = line.drop { $0 == " " || $0 == "-" }
       let column = line.count - trimmed.count + 1
-      if trimmed.hasPrefix("\(key):") || trimmed.hasPrefix("\"\(key)\":") || line.contains(" \(key): ")
-        || line.contains("{\(key):") || line.contains(", \(key):")
-      {
-        if leadingSpaces(line) == indent || line.contains("{") {
-          let col = line.range(of: "\(key):").map { line.distance(from: line.startIndex, to: $0.lowerBound) + 1 }
-          occurrences.append(SourceLocation(line: i + 1, column: col ?? column))
-        }
+      let found =
+        spellings.contains { trimmed.hasPrefix($0) }
+        || spellings.contains { line.contains(" \($0) ") || line.contains("{\($0)") || line.contains(", \($0)") }
+      if found, leadingSpaces(line) == indent || line.contains("{") {
+        let col = spellings.lazy.compactMap { spelling in
+          line.range(of: spelling).map { line.distance(from: line.startIndex, to: $0.lowerBound) + 1 }
+        }.first
+        occurrences.append(SourceLocation(line: i + 1, column: col ?? column))
       }
     }
     let after = occurrences.filter { $0.line >= firstLine }
     return after.count >= 2 ? after[1] : SourceLocation(line: mark.line, column: mark.column)
   }
-
-  private func leadingSpaces(_ line: String) -> Int { line.prefix { $0 == " " }.count }
 
   func location(_ node: Node?) -> SourceLocation {
     guard let mark = node?.mark else { return SourceLocation(line: 1, column: 1) }
@@ -104,6 +112,12 @@ struct YAMLSource {
       let key = keyNode.string ?? ""
       guard allowed.contains(key) else {
         error(keyNode, "unknown key '\(key)' in \(what)\(DidYouMean.hint(for: key, among: allowed))")
+        continue
+      }
+      // Yams finds the duplicates of one spelling; keys are compared here as the loader reads them, as text (an
+      // explicitly tagged `!!int 1` and a plain `1` are one key).
+      guard !result.contains(where: { $0.0 == key }) else {
+        error(keyNode, "duplicate key '\(key)'")
         continue
       }
       result.append((key, keyNode, value))

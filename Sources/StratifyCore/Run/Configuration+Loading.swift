@@ -54,7 +54,7 @@ extension Configuration {
       // Scalars are read from their text, as the rule files' are (`YAMLSource.compose()`).
       root = try Yams.compose(yaml: yaml, .basic)
     } catch let error as YamlError {
-      throw reader.diagnostic(for: error)
+      throw reader.diagnostic(for: error, text: yaml)
     }
     var config = Configuration(sourcePath: file)
     guard let root else { return config }

@@ -12,15 +12,19 @@ struct ConfigurationReader {
     return .invalid(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message)
   }
 
-  func diagnostic(for error: YamlError) -> ConfigurationError {
+  /// The error for a configuration `text` Yams could not compose; a duplicate key is reported at its second
+  /// occurrence, as `pairs(_:what:)` and the rule files report theirs.
+  func diagnostic(for error: YamlError, text: String) -> ConfigurationError {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
       .composer(_, let problem, let mark, _):
       return .invalid(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
     case .duplicatedKeysInMapping(let duplicates, let context):
+      let at = YAMLSource.duplicateLocation(
+        of: duplicates.first ?? "", after: context.mark, lines: YAMLSource(file: file, text: text).lines)
       return .invalid(
-        file: file, line: context.mark.line, column: context.mark.column,
-        message: "duplicate key '\(duplicates.joined(separator: "', '"))'")
+        file: file, line: at.line, column: at.column, message: "duplicate key '\(duplicates.joined(separator: "', '"))'"
+      )
     default:
       return .invalid(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
     }
