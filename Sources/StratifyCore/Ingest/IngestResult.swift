@@ -96,12 +96,6 @@ public struct IngestResult: Sendable {
   /// The index in `patients` of the patient with this id (nil for everyone after `releaseDirectory()`).
   public func patientPosition(of id: String) -> Int? { directory.position(of: id).map(Int.init) }
 
-  /// The index in `patients` of the patient whose id has these bytes (as `String`s compare; nil for everyone after
-  /// `releaseDirectory()`).
-  public func patientPosition(ofBytes bytes: UnsafeRawBufferPointer) -> Int? {
-    PatientLookup(directory: directory).position(ofBytes: bytes)
-  }
-
   /// Frees the directory of patient ids (about 32 MB at 1M patients) once nothing will look a patient up by id.
   public mutating func releaseDirectory() { directory = PatientDirectory() }
 
@@ -120,7 +114,8 @@ public struct IngestResult: Sendable {
 }
 
 /// The accepted patients' positions by patient_id, as soon as patients.csv is read (`ExtractLoader.load`'s
-/// `patientsRead`), while the other two files are still being read.
+/// `patientsRead`), while the other two files are still being read. It holds the patient directory (about 32 MB at
+/// 1M patients): keep it no longer than the work it is for, or `IngestResult.releaseDirectory()` frees nothing.
 public struct PatientLookup: Sendable {
   let directory: PatientDirectory
 

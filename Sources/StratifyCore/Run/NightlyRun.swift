@@ -126,13 +126,11 @@ public enum NightlyRun {
     reading.wait()
     opening.wait()
     let history = try opened.result!.get()
-    // `load` hands out the patients before it returns, so the job has run; the read here is a safeguard.
-    let earlier =
-      try earlierRead.result?.get()
-      ?? EarlierRuns(
-        read: history, asOf: settings.asOf, rank: rank,
-        previousTiers: history.previousTiers(
-          before: settings.asOf, patientCount: ingest.patients.count, position: ingest.patientPosition(ofBytes:)))
+    // The history opened, so the job read it: `load` hands out the patients before it returns.
+    guard let earlierResult = earlierRead.result else {
+      preconditionFailure("ExtractLoader.load returned without handing out the patients")
+    }
+    let earlier = try earlierResult.get()
     let (previousTiers, previous, recentRuns) = (earlier.previousTiers, earlier.worklist, earlier.recentRuns)
     // The rows found their patients: no one is looked up by id after this.
     ingest.releaseDirectory()
