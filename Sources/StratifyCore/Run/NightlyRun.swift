@@ -106,6 +106,7 @@ public enum NightlyRun {
           opening.wait()
           // A history that cannot be opened is reported below.
           guard case .success(let history) = opened.result else { return }
+          var clock = StageClock()
           earlierRead.result = Result {
             var last = -1
             let tiers = try history.previousTiers(before: settings.asOf, patientCount: lookup.patientCount) { id in
@@ -114,6 +115,16 @@ public enum NightlyRun {
               return position
             }
             return try EarlierRuns(read: history, asOf: settings.asOf, rank: rank, previousTiers: tiers)
+          }
+          if case .success(let earlier) = earlierRead.result {
+            logger.info(
+              "earlier runs read",
+              metadata: [
+                "previous_run": "\(earlier.worklist.asOf?.description ?? "none")",
+                "previous_patients": "\(earlier.previousTiers.total)",
+                "previous_open_items": "\(earlier.worklist.open.count)",
+                "runs_in_trends": "\(earlier.recentRuns.count + 1)", "seconds": "\(clock.lap())",
+              ])
           }
         }
       }
