@@ -60,9 +60,9 @@ import Testing
     let store = try HistoryStore(path: path)
     let patients: [(patientID: String, score: Int?, tier: String)] = [("P0001", 3, "high"), ("P0002", nil, "low")]
     try store.recordPending(Self.record(uid: "u1", asOf: "2026-11-20", patients: patients))
-    try store.publish(uid: "u1")
+    #expect(try store.publish(uid: "u1") == 0)
     try store.recordPending(Self.record(uid: "u2", asOf: "2026-11-20", patients: patients))
-    try store.publish(uid: "u2")
+    #expect(try store.publish(uid: "u2") == 1)
     let counts = try DatabaseQueue(path: path).read { db in
       (
         try Int.fetchOne(db, sql: "SELECT count(*) FROM patient_score")!,

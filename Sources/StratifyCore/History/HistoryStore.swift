@@ -414,13 +414,15 @@ public final class HistoryStore: Sendable {
     }
   }
 
-  /// Makes a pending run the published run of its as-of (replacing an earlier run of the same date).
-  public func publish(uid: String) throws {
+  /// Makes a pending run the published run of its as-of (replacing an earlier run of the same date); returns how
+  /// many runs it replaced (0 or 1: a re-run of a night deletes the rows of the run it replaces, which takes a while
+  /// for a large network).
+  @discardableResult public func publish(uid: String) throws -> Int {
     try write { db in
       guard let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE uid = ?", arguments: [uid]) else {
-        return
+        return 0
       }
-      try Self.markPublished(db, id: row["id"], asOf: row["as_of"])
+      return try Self.markPublished(db, id: row["id"], asOf: row["as_of"])
     }
   }
 
@@ -429,9 +431,12 @@ public final class HistoryStore: Sendable {
     try read { db in try String.fetchAll(db, sql: "SELECT as_of FROM run WHERE state = 'published' ORDER BY as_of") }
   }
 
-  static func markPublished(_ db: Database, id: Int64, asOf: String) throws {
+  /// Publishes run `id`, deleting the published runs of the same as-of; returns how many it deleted.
+  @discardableResult static func markPublished(_ db: Database, id: Int64, asOf: String) throws -> Int {
     try db.execute(sql: "DELETE FROM run WHERE as_of = ? AND state = 'published' AND id != ?", arguments: [asOf, id])
+    let replaced = db.changesCount
     try db.execute(sql: "UPDATE run SET state = 'published' WHERE id = ?", arguments: [id])
+    return replaced
   }
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {

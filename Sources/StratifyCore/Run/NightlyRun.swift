@@ -272,10 +272,14 @@ public enum NightlyRun {
     checkpoint("history-pending", settings)
     try folder.publish(staging: staging, asOf: settings.asOf)
     checkpoint("published", settings)
-    try history.publish(uid: uid)
+    let replaced = try history.publish(uid: uid)
     if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
     publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
-    logger.info("published", metadata: ["run": "runs/\(settings.asOf)", "seconds": "\(clock.lap())"])
+    logger.info(
+      "published",
+      metadata: [
+        "run": "runs/\(settings.asOf)", "replaced_runs": "\(replaced)", "seconds": "\(clock.lap())",
+      ])
     return summary
   }
 
