@@ -8,6 +8,14 @@ import Testing
     + "medication_count,social_needs,hospice,deceased_date"
 
   /// A small clean set: 3 patients (one with a quoted name holding a comma and a newline), events and stays.
+  /// Writes `in/utilization.csv`: the header, then a good row of P1 and `rows`.
+  func writeUtilization(in dir: TemporaryDirectory, _ rows: [String]) throws {
+    try dir.write(
+      "in/utilization.csv",
+      (["patient_id,event_date,event_type,provider_id,primary_dx", "P1,2026-10-01,ed,DR1,R07.9"] + rows)
+        .joined(separator: "\n") + "\n")
+  }
+
   func writeCleanSet(in dir: TemporaryDirectory, folder: String = "in") throws {
     try dir.write(
       "\(folder)/patients.csv",
@@ -58,10 +66,7 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     try writeCleanSet(in: dir)
-    try dir.write(
-      "in/utilization.csv",
-      "patient_id,event_date,event_type,provider_id,primary_dx\nP1,2026-10-01,ed,DR1,R07.9\nP2,2026-10-02,\"office,,\n"
-    )
+    try writeUtilization(in: dir, ["P2,2026-10-02,\"office,,"])
     let result = try BinaryRunner.run(["validate", "--input", dir.path("in")])
     #expect(result.status == 65)
     #expect(result.stderr.contains("utilization.csv:3: unterminated quote"), "\(result.stderr)")
@@ -104,10 +109,7 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     try writeCleanSet(in: dir)
-    try dir.write(
-      "in/utilization.csv",
-      "patient_id,event_date,event_type,provider_id,primary_dx\nP1,2026-10-01,ed,DR1,R07.9\n"
-        + "P9,2026-10-02,office,,\nP2,2026-13-01,office,,\nP2,2026-10-03,walk-in,,\n")
+    try writeUtilization(in: dir, ["P9,2026-10-02,office,,", "P2,2026-13-01,office,,", "P2,2026-10-03,walk-in,,"])
     let rejects = dir.path("rejects.csv")
     let result = try BinaryRunner.run(["validate", "--input", dir.path("in"), "--rejects", rejects])
     #expect(result.status == 65)
@@ -130,10 +132,7 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     try writeCleanSet(in: dir)
-    try dir.write(
-      "in/utilization.csv",
-      "patient_id,event_date,event_type,provider_id,primary_dx\nP1,2026-10-01,ed,DR1,R07.9\n"
-        + "P9,2026-10-02,office,,\nP2,2026-13-01,office,,\n")
+    try writeUtilization(in: dir, ["P9,2026-10-02,office,,", "P2,2026-13-01,office,,"])
     let patients = try String(contentsOfFile: dir.path("in/patients.csv"), encoding: .utf8)
     try dir.write("in/patients.csv", patients + "P4,Al,Bo,1950-02-30,M,,PR1,,,,,,,N,\n")
     try FileManager.default.createDirectory(atPath: dir.path("cr"), withIntermediateDirectories: true)
@@ -155,9 +154,7 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     try writeCleanSet(in: dir)
-    try dir.write(
-      "in/utilization.csv",
-      "patient_id,event_date,event_type,provider_id,primary_dx\nP1,2026-10-01,ed,DR1,R07.9\nP9,2026-10-02,office,,\n")
+    try writeUtilization(in: dir, ["P9,2026-10-02,office,,"])
     try dir.write("stratify.yaml", "input: in\nreject_threshold: 0.5\n")
     let result = try BinaryRunner.run(["validate"], in: dir.url)
     #expect(result.status == 0, "\(result.stderr)")
