@@ -108,13 +108,7 @@ public enum NightlyRun {
           guard case .success(let history) = opened.result else { return }
           var clock = StageClock()
           earlierRead.result = Result {
-            var last = -1
-            let tiers = try history.previousTiers(before: settings.asOf, patientCount: lookup.patientCount) { id in
-              let position = lookup.position(ofBytes: id, after: last)
-              if let position { last = position }
-              return position
-            }
-            return try EarlierRuns(read: history, asOf: settings.asOf, rank: rank, previousTiers: tiers)
+            try EarlierRuns(read: history, asOf: settings.asOf, rank: rank, patients: lookup)
           }
           if case .success(let earlier) = earlierRead.result {
             logger.info(
@@ -390,9 +384,16 @@ private struct EarlierRuns {
   /// The latest runs' summaries, oldest first, for the trends.
   var recentRuns: [RunRecord]
 
-  /// Reads the previous run's open actions (`rank` ranks tiers) and the recent runs' summaries.
-  init(read history: HistoryStore, asOf: Day, rank: [String: Int], previousTiers: PreviousTiers) throws {
-    self.previousTiers = previousTiers
+  /// Reads the runs before `asOf`: the previous run's tiers by the position `patients` gives each id (tried first
+  /// after the previous answer: the history gives the ids in patient_id order), its open actions (`rank` ranks
+  /// tiers) and the recent runs' summaries.
+  init(read history: HistoryStore, asOf: Day, rank: [String: Int], patients: PatientLookup) throws {
+    var last = -1
+    previousTiers = try history.previousTiers(before: asOf, patientCount: patients.patientCount) { id in
+      let position = patients.position(ofBytes: id, after: last)
+      if let position { last = position }
+      return position
+    }
     worklist = try history.previousWorklist(before: asOf) { rank[$0] }
     recentRuns = try history.recentRuns(before: asOf, limit: TrendPoint.runCount - 1)
   }
