@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StratifyCore
 import Testing
 
@@ -254,7 +255,7 @@ import Testing
       input: in
       output: out
       rules: \(Self.rules)
-      keep_runs: 2
+      keep_runs: 1
       capacity: { default: { rising: 1 } }
       holidays: { base: us_federal, add: [2026-11-27] }
       """)
@@ -262,10 +263,24 @@ import Testing
       let result = try BinaryRunner.run(["run", "--config", dir.path("stratify.yaml"), "--as-of", day, "--quiet"])
       #expect(result.status == 0, "\(result.stderr)")
     }
-    #expect(
-      try FileManager.default.contentsOfDirectory(atPath: dir.path("out/runs")).sorted() == [
-        "2026-11-19", "2026-11-20",
-      ])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out/runs")).sorted() == ["2026-11-20"])
+    // The history keeps every run's summary, and the patient rows of the kept run and the night before it, which a
+    // re-run of the kept night still compares with.
+    func history() throws -> ([String], [String]) {
+      try DatabaseQueue(path: dir.path("out/history.sqlite")).read { db in
+        (
+          try String.fetchAll(db, sql: "SELECT as_of FROM run ORDER BY as_of"),
+          try String.fetchAll(
+            db, sql: "SELECT DISTINCT as_of FROM patient_score JOIN run ON run.id = run_id ORDER BY as_of")
+        )
+      }
+    }
+    #expect(try history() == (["2026-11-18", "2026-11-19", "2026-11-20"], ["2026-11-19", "2026-11-20"]))
+    let rerun = try BinaryRunner.run(["run", "--config", dir.path("stratify.yaml"), "--as-of", "2026-11-20", "--quiet"])
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(try history() == (["2026-11-18", "2026-11-19", "2026-11-20"], ["2026-11-19", "2026-11-20"]))
+    let metrics = try String(contentsOfFile: dir.path("out/latest/metrics.json"), encoding: .utf8)
+    #expect(metrics.contains(#""previous_run" : "2026-11-19""#), "\(metrics.prefix(400))")
     let rows = try csv(dir.path("out/latest/worklist.csv"))
     let rising = rows.filter { $0["tier"] == "rising" }
     // Capacity flags, never drops: every list's second rising patient onwards is flagged.

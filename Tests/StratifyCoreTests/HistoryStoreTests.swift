@@ -73,6 +73,50 @@ import Testing
     #expect(counts == (2, 1, 0))
   }
 
+  /// `keep_runs`: runs beyond the newest N + 1 (by as-of, never the current one) lose their patient and action rows,
+  /// and keep their own row; pruning again finds nothing left to delete.
+  @Test func pruningKeepsTheNewestRunsRowsAndEveryRunsSummary() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let store = try HistoryStore(path: path)
+    let patients: [(patientID: String, score: Int?, tier: String)] = [("P0001", 3, "high"), ("P0002", nil, "low")]
+    for (k, day) in ["2026-11-18", "2026-11-16", "2026-11-19", "2026-11-17", "2026-11-20"].enumerated() {
+      try store.recordPending(Self.record(uid: "u\(k)", asOf: day, patients: patients))
+      try store.publish(uid: "u\(k)")
+    }
+    func rowsByRun() throws -> [String: Int] {
+      try DatabaseQueue(path: path).read { db in
+        Dictionary(
+          uniqueKeysWithValues: try Row.fetchAll(
+            db,
+            sql: """
+              SELECT as_of, (SELECT count(*) FROM patient_score WHERE run_id = run.id)
+                + (SELECT count(*) FROM action WHERE run_id = run.id) AS n FROM run
+              """
+          ).map { ($0["as_of"] as String, $0["n"] as Int) })
+      }
+    }
+    // The newest two, the night before them, and the current run (a re-run of an older night) keep their rows.
+    #expect(try store.prune(keepingNewest: 2, current: Day(iso: "2026-11-17")!) == 1)
+    #expect(
+      try rowsByRun() == ["2026-11-16": 0, "2026-11-17": 3, "2026-11-18": 3, "2026-11-19": 3, "2026-11-20": 3])
+    #expect(try store.prune(keepingNewest: 2, current: Day(iso: "2026-11-20")!) == 1)
+    #expect(try store.prune(keepingNewest: 2, current: Day(iso: "2026-11-20")!) == 0)
+    #expect(
+      try rowsByRun() == ["2026-11-16": 0, "2026-11-17": 0, "2026-11-18": 3, "2026-11-19": 3, "2026-11-20": 3])
+    #expect(try store.publishedAsOfs() == ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"])
+    #expect(try store.recentRuns(before: Day(iso: "2026-11-21")!, limit: 10).count == 5)
+    // Re-running the oldest kept night compares with the night before it.
+    #expect(try store.previousTiers(before: Day(iso: "2026-11-19")!) == ["P0001": "high", "P0002": "low"])
+    #expect(try store.previousWorklist(before: Day(iso: "2026-11-19")!, tierRank: { _ in 0 }).open.count == 1)
+    // A night whose previous run was pruned has nothing to compare with, as a first night.
+    #expect(try store.previousTiers(before: Day(iso: "2026-11-18")!).isEmpty)
+    let pruned = try store.previousWorklist(before: Day(iso: "2026-11-18")!, tierRank: { _ in 0 })
+    #expect(pruned.asOf == nil && pruned.open.isEmpty)
+    #expect(try store.prune(keepingNewest: 1, current: Day(iso: "2026-11-20")!) == 1)
+    #expect(try store.previousWorklist(before: Day(iso: "2026-11-21")!, tierRank: { _ in 0 }).open.count == 1)
+  }
+
   /// A history written before v2 keeps every patient row, in the table without rowid.
   @Test func aVersion1HistoryIsMigrated() throws {
     let path = Self.temporaryPath()

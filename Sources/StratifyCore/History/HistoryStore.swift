@@ -113,11 +113,7 @@ public final class HistoryStore: Sendable {
   /// The latest published run before `asOf`, with its open actions (for status and days on the list).
   public func previousWorklist(before asOf: Day, tierRank: (String) -> Int?) throws -> PreviousWorklist {
     try read { db in
-      guard
-        let run = try Row.fetchOne(
-          db, sql: "SELECT id, as_of FROM run WHERE state = 'published' AND as_of < ? ORDER BY as_of DESC LIMIT 1",
-          arguments: [asOf.description])
-      else { return PreviousWorklist() }
+      guard let run = try Self.previousRun(db, before: asOf) else { return PreviousWorklist() }
       let id: Int64 = run["id"]
       var open: [String: PreviousWorklist.Entry] = [:]
       let rows = try Row.fetchCursor(
@@ -134,6 +130,20 @@ public final class HistoryStore: Sendable {
       let asOfText: String = run["as_of"]
       return PreviousWorklist(asOf: Day(iso: asOfText), open: open)
     }
+  }
+
+  /// The latest published run before `asOf` (id, as_of, patients), unless `prune` deleted its rows: then there is no
+  /// previous night to compare with, as before a first run (a re-run of a night older than `keep_runs` keeps).
+  private static func previousRun(_ db: Database, before asOf: Day) throws -> Row? {
+    guard
+      let run = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT id, as_of, patients, EXISTS (SELECT 1 FROM patient_score WHERE run_id = run.id) AS kept FROM run
+          WHERE state = 'published' AND as_of < ? ORDER BY as_of DESC LIMIT 1
+          """, arguments: [asOf.description])
+    else { return nil }
+    return run["kept"] as Bool || run["patients"] as Int == 0 ? run : nil
   }
 
   /// Patients' tiers in the latest published run before `asOf`, by patient_id.
@@ -177,12 +187,7 @@ public final class HistoryStore: Sendable {
     before asOf: Day, start: (Int) -> Void, row: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
   ) throws {
     try read { db in
-      guard
-        let run = try Row.fetchOne(
-          db,
-          sql: "SELECT id, patients FROM run WHERE state = 'published' AND as_of < ? ORDER BY as_of DESC LIMIT 1",
-          arguments: [asOf.description])
-      else { return }
+      guard let run = try Self.previousRun(db, before: asOf) else { return }
       let id: Int64 = run["id"]
       start(run["patients"])
       let statement = try db.makeStatement(sql: "SELECT patient_id, tier FROM patient_score WHERE run_id = ?")
@@ -423,6 +428,31 @@ public final class HistoryStore: Sendable {
         return 0
       }
       return try Self.markPublished(db, id: row["id"], asOf: row["as_of"])
+    }
+  }
+
+  /// Retention (`keep_runs`): deletes the per-patient scores and the actions of the published runs beyond the newest
+  /// `keep` + 1 by as-of (the folders kept, and the night before them), never those of the run of `current`. The
+  /// runs' own rows stay — as-of, rule set, input checksums, counts and figures — for the trends and as the record of
+  /// what ran; a run only ever reads the rows of the run before it. Returns how many runs lost rows (0 once the older
+  /// ones have none left), in one transaction.
+  @discardableResult public func prune(keepingNewest keep: Int, current: Day) throws -> Int {
+    try write { db in
+      // As `OutputFolder.prune` chooses the folders (beyond the newest `keep`, except the current run), keeping one
+      // run more: the night before the oldest kept one, which a re-run of that night compares with.
+      let older = try Row.fetchAll(
+        db, sql: "SELECT id, as_of FROM run WHERE state = 'published' ORDER BY as_of DESC LIMIT -1 OFFSET ?",
+        arguments: [keep + 1]
+      ).filter { ($0["as_of"] as String) != current.description }.map { $0["id"] as Int64 }
+      var pruned = 0
+      for id in older {
+        try db.execute(sql: "DELETE FROM patient_score WHERE run_id = ?", arguments: [id])
+        var deleted = db.changesCount
+        try db.execute(sql: "DELETE FROM action WHERE run_id = ?", arguments: [id])
+        deleted += db.changesCount
+        if deleted > 0 { pruned += 1 }
+      }
+      return pruned
     }
   }
 

@@ -2,19 +2,20 @@ import Foundation
 import Logging
 
 extension NightlyRun {
-  /// The night's figures (`recentRuns`: the published runs before this one, oldest first; `previousTiers`: the
-  /// patients' tiers in the latest one); logs one line of counts and timing.
+  /// The night's figures (`recentRuns`: the published runs before this one, oldest first; `previousRun` and
+  /// `previousTiers`: the latest one and its patients' tiers, nil and none when `keep_runs` pruned its rows); logs
+  /// one line of counts and timing.
   static func reportFigures(
     _ settings: RunSettings, ruleSet: RuleSet, ingest: IngestResult, data: PatientData, scores: [PatientScore],
-    items: [WorklistItem], closedSinceLastRun: Int, recentRuns: [RunRecord], previousTiers: PreviousTiers,
-    logger: Logger
+    items: [WorklistItem], closedSinceLastRun: Int, recentRuns: [RunRecord], previousRun: Day?,
+    previousTiers: PreviousTiers, logger: Logger
   ) -> RunMetrics {
     var clock = StageClock()
     let metrics = RunMetrics(
       MetricsInput(
         asOf: settings.asOf, calendar: settings.calendar, capacity: settings.capacity, ruleSet: ruleSet,
         inputs: ingest.inputs, rejects: ingest.rejects, rejectThreshold: ingest.quality.rejectThreshold, data: data,
-        scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: recentRuns.last?.asOf,
+        scores: scores, items: items, closedSinceLastRun: closedSinceLastRun, previousRun: previousRun,
         previousTiers: previousTiers, eventTallies: ingest.eventTallies))
     logger.info(
       "metrics computed",

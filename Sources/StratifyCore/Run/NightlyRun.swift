@@ -204,7 +204,8 @@ public enum NightlyRun {
 
       metrics = reportFigures(
         settings, ruleSet: ruleSet, ingest: ingest, data: data, scores: scores, items: items,
-        closedSinceLastRun: closed.sinceLastRun, recentRuns: recentRuns, previousTiers: previousTiers, logger: logger)
+        closedSinceLastRun: closed.sinceLastRun, recentRuns: recentRuns, previousRun: previous.asOf,
+        previousTiers: previousTiers, logger: logger)
       // Only the figures read the utilization rows, stays and counts: they are freed before the files are written.
       data.utilization = .empty(patientCount: 0)
       data.discharges = .empty(patientCount: 0)
@@ -267,14 +268,33 @@ public enum NightlyRun {
     try folder.publish(staging: staging, asOf: settings.asOf)
     checkpoint("published", settings)
     let replaced = try history.publish(uid: uid)
-    if let keep = settings.keepRuns { folder.prune(keep: keep, current: settings.asOf) }
-    publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
     logger.info(
       "published",
       metadata: [
         "run": "runs/\(settings.asOf)", "replaced_runs": "\(replaced)", "seconds": "\(clock.lap())",
       ])
+    if let keep = settings.keepRuns {
+      folder.prune(keep: keep, current: settings.asOf)
+      pruneHistory(history, keep: keep, current: settings.asOf, logger: logger)
+    }
+    publishMetricsTextfile(metrics, settings: settings, startedAt: startedAt, logger: logger)
     return summary
+  }
+
+  /// `keep_runs` in the history: the runs whose folders `OutputFolder.prune` removes lose their per-patient rows too
+  /// (see `HistoryStore.prune`). The run is published by now, so a failure here is a warning, not the run's failure:
+  /// the next run prunes what this one left.
+  static func pruneHistory(_ history: HistoryStore, keep: Int, current: Day, logger: Logger) {
+    var clock = StageClock()
+    do {
+      let runs = try history.prune(keepingNewest: keep, current: current)
+      if runs > 0 {
+        logger.info(
+          "history pruned", metadata: ["runs": "\(runs)", "keep_runs": "\(keep)", "seconds": "\(clock.lap())"])
+      }
+    } catch {
+      logger.warning("history not pruned", metadata: ["keep_runs": "\(keep)", "error": "\(error)"])
+    }
   }
 
   /// Actions whose closing condition holds tonight, as history rows; `sinceLastRun` counts those that were open
