@@ -38,6 +38,21 @@ import Testing
     #expect(Day(iso: "2026-02-03junk") == nil)
   }
 
+  /// The time of a timestamp is checked: ISO 8601's forms pass, anything else makes the value no date.
+  @Test(arguments: [
+    ("2026-03-04T10:11:12Z", true), ("2026-03-04 10:11:12", true), ("2026-03-04T10:11", true),
+    ("2026-03-04T23:59:60.123Z", true), ("2026-03-04T10:11:12,5", true), ("2026-03-04T10:11:12+02:00", true),
+    ("2026-03-04T10:11:12-0500", true), ("2026-03-04T10:11:12+02", true), ("2026-03-04T00:00:00Z", true),
+    ("2026-03-04T25:00:00", false), ("2026-03-04T99:99:99", false), ("2026-03-04T08:30:00ZZZ", false),
+    ("2026-03-04T08:30:00 Paul Brown", false), ("2026-03-04T08", false), ("2026-03-04T08:60", false),
+    ("2026-03-04T08:30:61", false), ("2026-03-04T08:30:00.", false), ("2026-03-04T08:30:00+2", false),
+    ("2026-03-04T", false), ("2026-03-04 ", false), ("2026-03-04X10:11:12", false),
+  ])
+  func checksTheTimeOfATimestamp(text: String, valid: Bool) throws {
+    #expect((Day(iso: text) != nil) == valid)
+    #expect((try DateFormat(pattern: "DD.MM.YYYY").parse("04.03.2026" + text.dropFirst(10)) != nil) == valid)
+  }
+
   @Test func countsWholeYearsLikeAnAge() {
     let birth = Day(iso: "1950-11-22")!
     #expect(birth.wholeYears(until: Day(iso: "2026-11-21")!) == 75)

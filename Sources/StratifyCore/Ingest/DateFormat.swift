@@ -1,5 +1,6 @@
 /// How dates are written in an extract: tokens `YYYY`, `MM`, `DD` (exactly 4/2/2 digits), `M`, `D` (1–2 digits),
-/// and literal separators. A time after the date (`T…` or ` …`, starting with a digit) is ignored.
+/// and literal separators. A time after the date (`T` or a space, then `HH:MM[:SS[.fff]][zone]`, see
+/// `Day.isTime`) is checked and ignored.
 public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
   enum Token: Sendable, Equatable {
     case year, month2, day2, month, day
@@ -97,11 +98,8 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
         i += 1
       }
     }
-    if i < bytes.count {
-      // Only a time may follow the date.
-      guard bytes[i] == UInt8(ascii: "T") || bytes[i] == 0x20, i + 1 < bytes.count, Day.isDigit(bytes[i + 1])
-      else { return nil }
-    }
+    // Only a time may follow the date.
+    if i < bytes.count { guard Day.isTime(bytes, from: i) else { return nil } }
     return Day(year: year, month: month, day: day)
   }
 

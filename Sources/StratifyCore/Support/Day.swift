@@ -125,14 +125,46 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   public static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
     if b.count == 10, let day = plainISO(b) { return day }
     guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-    if b.count > 10 {
-      let sep = b[10]
-      guard sep == 0x54 || sep == 0x20, b.count >= 13 else { return nil }
-      // A time must at least start with two digits.
-      guard isDigit(b[11]), isDigit(b[12]) else { return nil }
-    }
+    if b.count > 10 { guard isTime(b, from: 10) else { return nil } }
     guard let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2) else { return nil }
     return Day(year: y, month: m, day: d)
+  }
+
+  /// Whether `b[start...]` is a time of day as ISO 8601 writes it after a date, and nothing else: `T` or a space,
+  /// `HH:MM` (00:00–23:59), optional `:SS` (00–60) with an optional fraction (`.123` or `,123`), then an optional
+  /// zone: `Z`, `±HH`, `±HH:MM` or `±HHMM`. (A timestamp counts as its date; the time is checked, not used.)
+  static func isTime(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    var i = start
+    guard i < b.count, b[i] == 0x54 || b[i] == 0x20 else { return false }
+    i += 1
+    func number(atMost limit: Int) -> Bool {
+      guard i + 1 < b.count, isDigit(b[i]), isDigit(b[i + 1]) else { return false }
+      let value = Int(b[i] - 0x30) * 10 + Int(b[i + 1] - 0x30)
+      i += 2
+      return value <= limit
+    }
+    func take(_ c: UInt8) -> Bool {
+      guard i < b.count, b[i] == c else { return false }
+      i += 1
+      return true
+    }
+    guard number(atMost: 23), take(0x3A), number(atMost: 59) else { return false }
+    if take(0x3A) {
+      guard number(atMost: 60) else { return false }
+      if take(0x2E) || take(0x2C) {
+        let digitsStart = i
+        while i < b.count, isDigit(b[i]) { i += 1 }
+        guard i > digitsStart else { return false }
+      }
+    }
+    if take(0x5A) { return i == b.count }
+    if take(0x2B) || take(0x2D) {
+      guard number(atMost: 23) else { return false }
+      if i == b.count { return true }
+      _ = take(0x3A)
+      guard number(atMost: 59) else { return false }
+    }
+    return i == b.count
   }
 
   @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
