@@ -79,6 +79,32 @@ import Testing
     #expect(error.description.contains("did you mean 'birthdate'?"))
   }
 
+  /// A headerless export: its first line is a patient's row, which the message must not print.
+  @Test func aFirstLineThatIsADataRowIsNoHeaderAndIsNotShown() throws {
+    let row = Extracts.patient("P1")
+    let error = try #require(failure(["patients.csv": row + "\n" + Extracts.patient("P2") + "\n"]))
+    #expect(error == .noHeader(file: "patients.csv", fields: 15))
+    #expect(error.exitStatus == .dataError)
+    for secret in ["Ann", "Lee", "555-0100", "1950-01-02", "E11.9"] { #expect(!error.description.contains(secret)) }
+    #expect(error.description.contains("patients.csv:1: no header"), "\(error.description)")
+    #expect(error.description.contains("'patient_id,birth_date,practice_id,…'"), "\(error.description)")
+    let events = try #require(
+      failure(["utilization.csv": Extracts.event("P1", "10/01/2026") + "\n" + Extracts.event("P1") + "\n"]))
+    #expect(events == .noHeader(file: "utilization.csv", fields: 5))
+  }
+
+  /// Another system's header (no contract column, no date): named, so that a mapping can be written.
+  @Test func aForeignHeaderIsNamedForTheMapping() throws {
+    let error = try #require(
+      failure(["patients.csv": "Id,BIRTHDATE,DEATHDATE,GENDER\nabc,1950-01-02,,M\n"]))
+    let header = ["Id", "BIRTHDATE", "DEATHDATE", "GENDER"]
+    #expect(error == .missingColumn(file: "patients.csv", column: "patient_id", header: header))
+    #expect(HeaderBinding.looksLikeDate("2026-11-20") && HeaderBinding.looksLikeDate("11/20/2026"))
+    #expect(HeaderBinding.looksLikeDate("20.11.2026") && HeaderBinding.looksLikeDate("2026-11-20T08:00:00Z"))
+    #expect(!HeaderBinding.looksLikeDate("birth_date") && !HeaderBinding.looksLikeDate("DIAGNOSIS1"))
+    #expect(!HeaderBinding.looksLikeDate("2026-11") && !HeaderBinding.looksLikeDate("E11.9"))
+  }
+
   @Test func twoColumnsForOneContractColumnExit65() throws {
     let error = try #require(
       failure(["patients.csv": "patient_id,birth_date,practice_id,Patient_ID\nP1,1950-01-02,PR1,P1\n"]))

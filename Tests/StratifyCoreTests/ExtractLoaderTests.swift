@@ -37,10 +37,23 @@ import Testing
       column: "patient_id", category: .missingRequired, reasonContains: "patient_id"),
     BadRow(
       kind: .patients, row: Extracts.patient("P9").replacingOccurrences(of: ",3,", with: ",-2,"),
-      column: "medication_count", category: .badInteger, reasonContains: "'-2'; expected a whole number >= 0"),
+      column: "medication_count", category: .badInteger,
+      reasonContains: "bad integer in medication_count; expected a whole number >= 0"),
+    // patients.csv quotes no value: a shifted or swapped column can put a name, phone or diagnosis anywhere.
     BadRow(
-      kind: .patients, row: Extracts.patient("P9", hospice: "maybe"), column: "hospice", category: .unknownEnum,
-      reasonContains: "unknown hospice 'maybe'; expected one of: Y, N"),
+      kind: .patients, row: Extracts.patient("P9").replacingOccurrences(of: ",3,", with: ",Lee,"),
+      column: "medication_count", category: .badInteger, reasonContains: "bad integer in medication_count;",
+      mustNotQuote: "Lee"),
+    BadRow(
+      kind: .patients, row: Extracts.patient("P9", hospice: "555-0100"), column: "hospice", category: .unknownEnum,
+      reasonContains: "unknown hospice; expected one of: Y, N", mustNotQuote: "555-0100"),
+    // Elsewhere a value with letters and digits is not quoted either: it may be a diagnosis code.
+    BadRow(
+      kind: .utilization, row: Extracts.event("P1", "Z12.31"), column: "event_date", category: .unparseableDate,
+      reasonContains: "unparseable date in event_date; expected YYYY-MM-DD", mustNotQuote: "Z12.31"),
+    BadRow(
+      kind: .discharges, row: Extracts.stay("P1", disposition: "I50.9"), column: "disposition",
+      category: .unknownEnum, reasonContains: "unknown disposition; expected one of", mustNotQuote: "I50"),
     BadRow(
       kind: .utilization, row: Extracts.event("P1", "2026-10-03", "emergency"), column: "event_type",
       category: .unknownEnum,

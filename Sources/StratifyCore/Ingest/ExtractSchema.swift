@@ -25,12 +25,16 @@ public struct ColumnSpec: Sendable, Equatable {
   public var required: Bool
   /// Protected health information: reject reasons never quote its values.
   public var isPHI: Bool
+  /// Reject reasons may quote a bad value of this column (see `FieldBytes.shown`). False in patients.csv, whose
+  /// names, phones, birth dates and diagnoses a shifted or swapped column can put into any other column.
+  public var quotesValues: Bool
 
-  init(_ name: String, _ type: ColumnType, required: Bool = false, phi: Bool = false) {
+  init(_ name: String, _ type: ColumnType, required: Bool = false, phi: Bool = false, quoted: Bool = true) {
     self.name = name
     self.type = type
     self.required = required
     self.isPHI = phi
+    self.quotesValues = quoted && !phi
   }
 }
 
@@ -60,9 +64,9 @@ extension ExtractKind {
     ColumnSpec("case_manager_id", .text),
     ColumnSpec("payer", .text),
     ColumnSpec("conditions", .codes, phi: true),
-    ColumnSpec("medication_count", .count),
+    ColumnSpec("medication_count", .count, quoted: false),
     ColumnSpec("social_needs", .list, phi: true),
-    ColumnSpec("hospice", .yesNo),
+    ColumnSpec("hospice", .yesNo, quoted: false),
     ColumnSpec("deceased_date", .date, phi: true),
   ]
 

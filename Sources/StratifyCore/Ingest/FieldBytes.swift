@@ -134,10 +134,19 @@ enum FieldBytes {
     return "'" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "'"
   }
 
-  /// The offending value for a reject reason (` 'value'`), or nothing for a PHI column: the one place that applies
-  /// the rule that reasons never quote names, phones, birth dates or diagnoses.
+  /// The offending value for a reject reason (` 'value'`), or nothing: the one place that applies the rule that
+  /// reasons never quote names, phones, birth dates or diagnoses. Nothing for a PHI column, for any column of
+  /// patients.csv (`quotesValues`), and for a value with both letters and digits, which may be a diagnosis code
+  /// from a shifted column (`Z12.31` in event_date). What is left — `ER`, `2026-02-30`, `-3` in utilization or
+  /// discharges, files without names, phones or birth dates — is what a data steward needs to write a mapping.
   static func shown(_ b: UnsafeBufferPointer<UInt8>, of spec: ColumnSpec) -> String {
-    spec.isPHI ? "" : " " + quote(b)
+    guard spec.quotesValues else { return "" }
+    var letters = false
+    var digits = false
+    for c in b {
+      if c >= 0x30 && c <= 0x39 { digits = true } else if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { letters = true }
+    }
+    return letters && digits ? "" : " " + quote(b)
   }
 }
 

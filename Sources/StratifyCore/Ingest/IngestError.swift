@@ -11,6 +11,9 @@ public enum IngestError: StratifyError, Equatable {
   case noDataRows(file: String, path: String)
   /// A required contract column is not in the header (after mapping).
   case missingColumn(file: String, column: String, header: [String])
+  /// The first line has none of the file's contract (or mapped) columns: most likely a data row, so it is never
+  /// shown (it may hold names, phones or diagnoses); `fields` is how many it has.
+  case noHeader(file: String, fields: Int)
   /// Two header columns name (or are mapped to) the same contract column.
   case duplicateColumn(file: String, column: String, first: String, second: String)
   /// The file ends inside a quoted field; `line` is where that record starts.
@@ -41,6 +44,9 @@ public enum IngestError: StratifyError, Equatable {
         text += "; did you mean '\(guess)'? (map it under mapping.\(ExtractKind(fileName: file)?.key ?? "<file>").columns)"
       }
       return text
+    case .noHeader(let file, let fields):
+      return "\(file):1: no header: line 1 has none of the file's columns (\(fields) fields, not shown: it may be a"
+        + " data row); the extract must begin with a header line, e.g. \(Self.exampleHeader(file))"
     case .duplicateColumn(let file, let column, let first, let second):
       return "\(file):1: columns '\(first)' and '\(second)' both give '\(column)'; keep one, or map the other away"
     case .unterminatedQuote(let file, let line):
@@ -50,6 +56,12 @@ public enum IngestError: StratifyError, Equatable {
       return "\(file): \(rejected) of \(read) rows rejected (\(Self.percent(Double(rejected) / Double(read)))), over the"
         + " threshold of \(Self.percent(threshold)); see the rejects for reasons, or raise reject_threshold"
     }
+  }
+
+  /// The first required columns of `file`, as a header would name them.
+  static func exampleHeader(_ file: String) -> String {
+    guard let kind = ExtractKind(fileName: file) else { return "the contract's column names" }
+    return "'" + kind.columns.filter(\.required).map(\.name).joined(separator: ",") + ",…'"
   }
 
   /// `0.0123` → `1.2%`.
