@@ -131,6 +131,29 @@ import Testing
     #expect(result.rejectThresholdError == nil)
   }
 
+  /// One bad birth date among 200 patients (0.5%) rejects that patient's stays too; they count as rejected in
+  /// discharges.csv, but its share for the threshold is its own rows' (1 bad of 80 here: 1.25%, over 1%).
+  @Test func rowsOfARejectedPatientDoNotCountTowardTheirFilesThreshold() throws {
+    let patients = (1...200).map { Extracts.patient("P\($0)", birth: $0 == 7 ? "1950-13-01" : "1950-01-02") }
+    let stays = (1...80).map { Extracts.stay($0 <= 2 ? "P7" : "P\($0 + 100)") }
+    let files = [
+      "patients.csv": Extracts.file(Extracts.patientsHeader, patients),
+      "discharges.csv": Extracts.file(Extracts.dischargesHeader, stays),
+    ]
+    let result = try load(files)
+    #expect(result.inputs[2].rowsRejected == 2)
+    let categories = result.rejects.filter { $0.file == "discharges.csv" }.map(\.category)
+    #expect(categories == [.rejectedPatient, .rejectedPatient])
+    #expect(result.quality.files[2].ownRejected == 0)
+    // A row bad on its own still counts: 1 of 80 is over 1%.
+    let error = try #require(
+      failure(
+        files.merging(
+          ["discharges.csv": Extracts.file(Extracts.dischargesHeader, stays.dropLast() + [Extracts.stay("P999")])]
+        ) { $1 }))
+    #expect(error == .rejectThresholdExceeded(file: "discharges.csv", rejected: 1, read: 80, threshold: 0.01))
+  }
+
   @Test func aRejectShareOverTheThresholdExits65() throws {
     let error = try #require(failure(["utilization.csv": utilization(bad: 2)]))
     #expect(error == .rejectThresholdExceeded(file: "utilization.csv", rejected: 2, read: 100, threshold: 0.01))

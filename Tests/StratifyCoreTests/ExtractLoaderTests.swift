@@ -147,6 +147,7 @@ import Testing
     let result = try Extracts.load(paths)
     #expect(result.rejects.map(\.line) == [3, 2])
     #expect(result.rejects[1].reason == "patient_id 'P2' was rejected in patients.csv (line 3)")
+    #expect(result.rejects[1].category == .rejectedPatient)
   }
 
   @Test func readsAQuotedNameWithACommaAndANewlineAndKeepsLaterLineNumbers() throws {

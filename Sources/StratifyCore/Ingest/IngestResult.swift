@@ -84,11 +84,12 @@ public struct IngestResult: Sendable {
   /// In contract order: patients, utilization, discharges.
   public var inputs: [InputFileSummary]
 
-  /// The threshold error, when the rejected share of some file (the first in contract order) exceeds it.
+  /// The threshold error, when the share of some file's rows rejected for a problem of their own (the first file in
+  /// contract order; see `FileQuality.ownRejected`) exceeds it.
   public var rejectThresholdError: IngestError? {
-    for file in quality.files where file.rowsRead > 0 && file.rejectShare > quality.rejectThreshold {
+    for file in quality.files where file.rowsRead > 0 && file.ownRejectShare > quality.rejectThreshold {
       return .rejectThresholdExceeded(
-        file: file.file, rejected: file.rowsRejected, read: file.rowsRead, threshold: quality.rejectThreshold)
+        file: file.file, rejected: file.ownRejected, read: file.rowsRead, threshold: quality.rejectThreshold)
     }
     return nil
   }

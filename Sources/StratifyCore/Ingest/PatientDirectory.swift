@@ -83,13 +83,13 @@ struct PatientDirectory: Sendable {
   /// The patient index of `id`, or the problem that makes the row referring to it unusable.
   func resolve(_ id: String) throws -> Int32 {
     if let p = position(of: id) { return p }
-    let reason: String
     if let line = rejectedLines[id] {
-      reason = "patient_id \(Self.quote(id)) was rejected in patients.csv (line \(line))"
-    } else {
-      reason = "patient_id \(Self.quote(id)) is not in patients.csv"
+      throw FieldProblem(
+        category: .rejectedPatient, column: "patient_id",
+        reason: "patient_id \(Self.quote(id)) was rejected in patients.csv (line \(line))")
     }
-    throw FieldProblem(category: .unknownPatient, column: "patient_id", reason: reason)
+    throw FieldProblem(
+      category: .unknownPatient, column: "patient_id", reason: "patient_id \(Self.quote(id)) is not in patients.csv")
   }
 
   static func quote(_ id: String) -> String {

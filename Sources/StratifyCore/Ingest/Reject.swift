@@ -28,6 +28,9 @@ public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable
   case badInteger = "bad_integer"
   case dischargeBeforeAdmit = "discharge_before_admit"
   case unknownPatient = "unknown_patient"
+  /// A utilization or discharge row of a patient whose own row in patients.csv was rejected: counted as rejected in
+  /// its file, but not in the file's share for the reject threshold (the cause is counted in patients.csv).
+  case rejectedPatient = "rejected_patient"
   case duplicatePatient = "duplicate_patient"
 
   public var label: String {
@@ -39,6 +42,7 @@ public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable
     case .badInteger: return "bad integer"
     case .dischargeBeforeAdmit: return "discharge before admit"
     case .unknownPatient: return "patient_id not in patients.csv"
+    case .rejectedPatient: return "patient's row rejected in patients.csv"
     case .duplicatePatient: return "duplicate patient_id"
     }
   }
