@@ -246,6 +246,20 @@ import Testing
     #expect(try HistoryStore(path: dir.path("out/history.sqlite")).publishedAsOfs() == ["2026-11-20", "2026-11-23"])
   }
 
+  /// An event file with a header and no rows runs (a new practice may have no stays) but says so: more often the
+  /// feed broke, and every rule reading the file sees nothing.
+  @Test func anEventFileWithoutRowsRunsWithAWarning() throws {
+    let dir = try workspace()
+    defer { dir.remove() }
+    let header = try String(contentsOfFile: dir.path("in/discharges.csv"), encoding: .utf8).prefix { $0 != "\n" }
+    _ = try dir.write("in/discharges.csv", header + "\n")
+    let result = try run(dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("warning"), "\(result.stderr)")
+    #expect(result.stderr.contains("discharges.csv has a header but no data rows"), "\(result.stderr)")
+    #expect(!result.stderr.contains("utilization.csv has a header"))
+  }
+
   @Test func aConfigurationFileDrivesTheRunAndKeepRunsPrunesOldRuns() throws {
     let dir = try workspace()
     defer { dir.remove() }

@@ -101,6 +101,13 @@ public enum ExtractLoader {
         "unknown_columns": "\(s.unknownColumns.count)",
       ])
     if let warning = s.multiLineRecords.warning(file: s.file) { logger.warning("\(warning)") }
+    // patients.csv without rows stops the run; an event file without rows is possible (a new practice) but far more
+    // often a feed that broke, and it silently zeroes every feature read from it.
+    if s.rowsRead == 0, kind != .patients {
+      logger.warning(
+        "\(s.file) has a header but no data rows: tonight every rule reading it sees nothing; check the extract job",
+        metadata: ["file": "\(s.file)"])
+    }
     return value
   }
 }
