@@ -138,6 +138,34 @@ import Testing
       ])
   }
 
+  /// The same stay extracted twice (same patient, same encounter_id) counts once; the later row is a reject. Other
+  /// patients' stays with that encounter_id, and stays without one, are kept. Read whole and in chunks.
+  @Test(arguments: [1, 3])
+  func aRepeatedEncounterOfAPatientIsRejected(chunks: Int) throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    func stay(_ id: String, _ encounter: String, _ admit: String) -> String {
+      "\(id),\(encounter),\(admit),2026-10-20,General,emergency,home,I50.9"
+    }
+    var rows: [String] = []
+    for k in 0..<30 { rows.append(stay("P\(k % 3 + 1)", "E\(k)", "2026-10-\(String(format: "%02d", k % 19 + 1))")) }
+    rows.append(stay("P1", "E0", "2026-10-02"))  // line 32: P1's E0 again (another admit date: still the same stay)
+    rows.append(stay("P2", "E0", "2026-10-03"))  // line 33: E0 of another patient
+    rows.append(stay("P2", "", "2026-10-04"))  // line 34, 35: no encounter_id, twice
+    rows.append(stay("P2", "", "2026-10-04"))
+    rows.append(stay("P3", "E2", "2026-10-03"))  // line 36: P3's E2 again (line 4)
+    let paths = try Extracts.write(
+      in: folder, patients: ["P1", "P2", "P3"].map { Extracts.patient($0) }, utilization: [], discharges: rows)
+    let result = try Extracts.load(paths, options: IngestOptions(blockSize: 64, chunkCount: chunks))
+    let rejects = result.rejects.filter { $0.file == "discharges.csv" }
+    #expect(rejects.map(\.line) == [32, 36])
+    #expect(rejects.map(\.category) == [.repeatedEncounter, .repeatedEncounter])
+    #expect(rejects[0].reason == "the same encounter_id for the same patient as line 2, which is kept")
+    #expect(rejects[1].reason.contains("as line 4,") && !rejects[1].reason.contains("E2"))
+    #expect(result.discharges.rows.count == 33)
+    #expect(result.inputs[2].rowsRead == 35 && result.inputs[2].rowsRejected == 2)
+  }
+
   @Test func rowsOfARejectedPatientSayWhyTheyAreUnknown() throws {
     let folder = try TestFolder()
     defer { folder.remove() }

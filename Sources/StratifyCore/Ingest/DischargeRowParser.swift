@@ -3,6 +3,11 @@ struct DischargeRowParser: ChunkableRowParser {
   private(set) var stays: [DischargeRecord] = []
   /// Patient index of each stay, parallel to `stays`.
   private(set) var owners: [Int32] = []
+  /// With an encounter_id column, for `removeRepeatedEncounters()`: the stays' encounter_id bytes one after the
+  /// other (no String per row), where each one ends, and each stay's line; parallel to `stays`.
+  private var encounterBytes: [UInt8] = []
+  private var encounterEnds: [Int] = []
+  private var lines: [Int] = []
 
   private let directory: PatientDirectory
   private let patientID, admitDate, dischargeDate: BoundColumn
@@ -27,7 +32,7 @@ struct DischargeRowParser: ChunkableRowParser {
     skippedColumns = Self.columns(
       notIn: [
         patientID, admitDate, dischargeDate, admitType, disposition,
-        stored.contains(.dischargeEncounterID) ? encounterID : nil,
+        encounterID,
         stored.contains(.dischargeFacility) ? facility : nil,
         stored.contains(.dischargePrimaryDx) ? primaryDx : nil,
       ], fieldCount: binding.fieldCount)
@@ -40,11 +45,67 @@ struct DischargeRowParser: ChunkableRowParser {
   mutating func reserveCapacity(_ rows: Int) {
     stays.reserveCapacity(rows)
     owners.reserveCapacity(rows)
+    if encounterID != nil {
+      encounterEnds.reserveCapacity(rows)
+      lines.reserveCapacity(rows)
+    }
   }
 
   mutating func append(_ next: DischargeRowParser, lineOffset: Int) {
     stays += next.stays
     owners += next.owners
+    let base = encounterBytes.count
+    encounterBytes += next.encounterBytes
+    encounterEnds += next.encounterEnds.map { $0 + base }
+    lines += next.lines.map { $0 + lineOffset }
+  }
+
+  /// Drops each stay whose patient already has a stay with the same encounter_id earlier in the file (the same
+  /// stay extracted twice, which would count as two admissions), and returns a reject for each. Stays without an
+  /// encounter_id are all kept: nothing tells them apart. Call once, after the last `append`.
+  ///
+  /// Each stay is compared with the earlier stays of its own patient only (a chain per patient): a few
+  /// comparisons a stay, no hashing.
+  mutating func removeRepeatedEncounters() -> [Reject] {
+    guard encounterID != nil, !stays.isEmpty else { return [] }
+    defer {
+      encounterBytes = []
+      encounterEnds = []
+      lines = []
+    }
+    var rejects: [Reject] = []
+    var kept: [Int] = []
+    kept.reserveCapacity(stays.count)
+    var latest = [Int](repeating: -1, count: Int(owners.max()!) + 1)
+    var earlier = [Int](repeating: -1, count: stays.count)
+    encounterBytes.withUnsafeBufferPointer { bytes in
+      func encounter(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : encounterEnds[k - 1])..<encounterEnds[k]])
+      }
+      for k in stays.indices {
+        let owner = Int(owners[k])
+        let mine = encounter(k)
+        var j = mine.isEmpty ? -1 : latest[owner]
+        while j >= 0, !encounter(j).elementsEqual(mine) { j = earlier[j] }
+        if j >= 0 {
+          // The encounter_id itself is not quoted: reasons never carry a stay's identifiers.
+          rejects.append(
+            Reject(
+              file: ExtractKind.discharges.fileName, line: lines[k], column: "encounter_id",
+              reason: "the same encounter_id for the same patient as line \(lines[j]), which is kept",
+              category: .repeatedEncounter))
+        } else {
+          earlier[k] = latest[owner]
+          latest[owner] = k
+          kept.append(k)
+        }
+      }
+    }
+    if !rejects.isEmpty {
+      stays = kept.map { stays[$0] }
+      owners = kept.map { owners[$0] }
+    }
+    return rejects
   }
 
   mutating func parse(_ row: RowReader) throws {
@@ -61,6 +122,11 @@ struct DischargeRowParser: ChunkableRowParser {
         reason: "discharge_date \(discharge) is before admit_date \(admit)")
     }
     let owner = try known ?? directory.resolve(id)
+    if let encounterID {
+      encounterBytes.append(contentsOf: FieldBytes.trimmed(row.record.bytes(at: encounterID.index)))
+      encounterEnds.append(encounterBytes.count)
+      lines.append(row.line)
+    }
     stays.append(
       DischargeRecord(
         encounterID: stored.contains(.dischargeEncounterID) ? row.text(encounterID) : nil, admitDate: admit,

@@ -44,10 +44,11 @@ public enum ExtractLoader {
     // as a read in contract order would.
     let dischargeResult = Result {
       try timed(.discharges, logger) {
-        let (parser, outcome) = try ExtractFile.readChunked(
+        var (parser, outcome) = try ExtractFile.readChunked(
           .discharges, path: paths.discharges, mapping: options.mapping(for: .discharges),
           blockSize: options.blockSize, chunkCount: options.chunkCount, progress: options.progress
         ) { DischargeRowParser(binding: $0, directory: directory, stored: options.storedColumns) }
+        outcome.add(parser.removeRepeatedEncounters())
         return (GroupedRows(patientCount: patientCount, patients: parser.owners, rows: parser.stays), outcome)
       }
     }

@@ -32,6 +32,8 @@ public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable
   /// its file, but not in the file's share for the reject threshold (the cause is counted in patients.csv).
   case rejectedPatient = "rejected_patient"
   case duplicatePatient = "duplicate_patient"
+  /// A discharge row with the encounter_id of an earlier row of the same patient.
+  case repeatedEncounter = "repeated_encounter"
 
   public var label: String {
     switch self {
@@ -44,6 +46,7 @@ public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable
     case .unknownPatient: return "patient_id not in patients.csv"
     case .rejectedPatient: return "patient's row rejected in patients.csv"
     case .duplicatePatient: return "duplicate patient_id"
+    case .repeatedEncounter: return "stay repeated (same encounter_id)"
     }
   }
 
