@@ -27,13 +27,13 @@ import Testing
 
   /// Lists parsed the plain way (split, then each item normalized on its own), for `FieldBytes.codes` and `.list`.
   static func plainCodes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    b.split(separator: 0x3B, omittingEmptySubsequences: false).compactMap { item in
+    b.split(omittingEmptySubsequences: false, whereSeparator: { ";,| \t\r\n".utf8.contains($0) }).compactMap { item in
       FieldBytes.code(UnsafeBufferPointer(rebasing: item))
     }
   }
 
   static func plainList(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    b.split(separator: 0x3B, omittingEmptySubsequences: false).compactMap { item in
+    b.split(omittingEmptySubsequences: false, whereSeparator: { ";,|".utf8.contains($0) }).compactMap { item in
       let t = FieldBytes.trimmed(UnsafeBufferPointer(rebasing: item))
       return t.isEmpty ? nil : String(decoding: t.map(FieldBytes.lower), as: UTF8.self)
     }
@@ -43,7 +43,8 @@ import Testing
     var fields: [[UInt8]] =
       (Self.fields + [
         "", ";", ";;", " ; . ;", "e11.9;;i50.9", ".E.1.1.", "j45.909 ;\tF41.9\r", "Ünïcödé;straße; ÇA ",
-        "A123456789012345678901234567890;b", "food ; Housing;TRANSPORT;;",
+        "A123456789012345678901234567890;b", "food ; Housing;TRANSPORT;;", "E11.9, I50.9", "E11.9|I50.9",
+        "E11.9 I50.9", "housing, food|utilities",
       ]).map { Array($0.utf8) }
     fields.append([0x45, 0xFF, 0x31, 0x3B, 0xC3, 0x3B, 0x20, 0xE2, 0x82])  // invalid UTF-8, repaired alike
     for bytes in fields {
@@ -51,6 +52,21 @@ import Testing
         #expect(FieldBytes.codes(b) == Self.plainCodes(b))
         #expect(FieldBytes.list(b) == Self.plainList(b))
       }
+    }
+  }
+
+  /// A code holds no comma, bar or space, so each separates codes as `;` does; a word list splits at `,` and `|`.
+  @Test func codesSplitAtCommasBarsAndSpacesWordsAtCommasAndBars() {
+    for (field, expected) in [
+      ("E11.9, I50.9", ["E119", "I509"]), ("E11.9|i50.9", ["E119", "I509"]),
+      ("E11.9 I50.9;J44.1", ["E119", "I509", "J441"]),
+    ] {
+      var bytes = Array(field.utf8)
+      bytes.withUnsafeMutableBufferPointer { #expect(FieldBytes.codes(UnsafeBufferPointer($0)) == expected) }
+    }
+    var needs = Array("Housing, food|caregiver support".utf8)
+    needs.withUnsafeMutableBufferPointer {
+      #expect(FieldBytes.list(UnsafeBufferPointer($0)) == ["housing", "food", "caregiver support"])
     }
   }
 

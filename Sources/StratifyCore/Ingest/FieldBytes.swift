@@ -81,9 +81,11 @@ enum FieldBytes {
     return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
   }
 
-  /// `;`-separated ICD-10-CM codes, each normalized as `code(_:)` does; empty items dropped.
+  /// `;`-separated ICD-10-CM codes, each normalized as `code(_:)` does; empty items dropped. A code never holds a
+  /// comma, a bar or a space, so those separate codes too (`E11.9, I50.9`, `E11.9|I50.9`, `E11.9 I50.9`): read as
+  /// one, the codes would run together into one that matches only by its first prefix.
   static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    items(b) { item, out in
+    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C || isSpace($0) }) { item, out in
       var n = 0
       for c in item where c != 0x2E && !isSpace(c) {
         out[n] = c >= 0x61 && c <= 0x7A ? c & ~0x20 : c
@@ -93,29 +95,29 @@ enum FieldBytes {
     }
   }
 
-  /// `;`-separated words, trimmed and lower-cased; empty items dropped.
+  /// `;`-separated words, trimmed and lower-cased; empty items dropped. A comma or a bar separates items too.
   static func list(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    items(b) { item, out in
+    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C }) { item, out in
       let t = trimmed(item)
       for (k, c) in t.enumerated() { out[k] = lower(c) }
       return t.count
     }
   }
 
-  /// The `;`-separated items of `b`, each rewritten by `normalize` into a scratch buffer (it returns how many bytes
-  /// it wrote, at most the item's), as `String`s; items left empty are dropped. It allocates one array (room for
-  /// every item) and the `String`s too long to be stored inline, nothing per item besides: a new list of codes is
-  /// parsed on the hot path of patients.csv.
+  /// The items of `b` between `separator` bytes, each rewritten by `normalize` into a scratch buffer (it returns how
+  /// many bytes it wrote, at most the item's), as `String`s; items left empty are dropped. It allocates one array
+  /// (room for every item) and the `String`s too long to be stored inline, nothing per item besides: a new list of
+  /// codes is parsed on the hot path of patients.csv.
   @inline(__always) private static func items(
-    _ b: UnsafeBufferPointer<UInt8>,
+    _ b: UnsafeBufferPointer<UInt8>, separatedBy separator: (UInt8) -> Bool,
     _ normalize: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<UInt8>) -> Int
   ) -> [String] {
     var result: [String] = []
     var separators = 0
-    for c in b where c == 0x3B { separators += 1 }
+    for c in b where separator(c) { separators += 1 }
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count, 1)) { out in
       var start = 0
-      for i in 0...b.count where i == b.count || b[i] == 0x3B {
+      for i in 0...b.count where i == b.count || separator(b[i]) {
         let n = normalize(UnsafeBufferPointer(rebasing: b[start..<i]), out)
         if n > 0 {
           // Room for every item left at the first one kept (a list of empty items stays without storage).
