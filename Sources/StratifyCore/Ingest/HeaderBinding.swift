@@ -21,6 +21,7 @@ struct HeaderBinding: Sendable {
   /// Resolves `header`. An explicit mapping wins over a header that already has the contract name (that one then
   /// counts as unknown); two columns mapped the same way, or a missing required column, cannot be read.
   init(header: [String], kind: ExtractKind, mapping: ExtractMapping) throws(IngestError) {
+    if header.contains(where: { $0.utf8.contains(0) }) { throw .notUTF8(file: kind.fileName) }
     self.kind = kind
     self.header = header.map { $0.trimmingASCIIWhitespace() }
     self.fieldCount = header.count

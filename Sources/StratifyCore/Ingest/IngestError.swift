@@ -14,6 +14,8 @@ public enum IngestError: StratifyError, Equatable {
   /// The first line has none of the file's contract (or mapped) columns: most likely a data row, so it is never
   /// shown (it may hold names, phones or diagnoses); `fields` is how many it has.
   case noHeader(file: String, fields: Int)
+  /// The header holds NUL bytes: the file is UTF-16 (or another encoding that is not UTF-8).
+  case notUTF8(file: String)
   /// Two header columns name (or are mapped to) the same contract column.
   case duplicateColumn(file: String, column: String, first: String, second: String)
   /// The file ends inside a quoted field; `line` is where that record starts.
@@ -44,6 +46,8 @@ public enum IngestError: StratifyError, Equatable {
         text += "; did you mean '\(guess)'? (map it under mapping.\(ExtractKind(fileName: file)?.key ?? "<file>").columns)"
       }
       return text
+    case .notUTF8(let file):
+      return "\(file):1: not UTF-8: the header holds NUL bytes (a UTF-16 export?); export the file as UTF-8"
     case .noHeader(let file, let fields):
       return "\(file):1: no header: line 1 has none of the file's columns (\(fields) fields, not shown: it may be a"
         + " data row); the extract must begin with a header line, e.g. \(Self.exampleHeader(file))"
