@@ -96,7 +96,8 @@ import Testing
   /// A UTF-16 export: said plainly, instead of a header of NUL-separated letters.
   @Test func aUTF16FileIsNotUTF8() throws {
     let text = Extracts.file(Extracts.patientsHeader, [Extracts.patient("P1")])
-    let utf16 = String(decoding: [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, as: UTF8.self)
+    let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    let utf16 = String(decoding: bytes, as: UTF8.self)
     let error = try #require(failure(["patients.csv": utf16]))
     #expect(error == .notUTF8(file: "patients.csv"))
     #expect(error.exitStatus == .dataError)
