@@ -156,6 +156,7 @@ import Testing
     let categories = result.rejects.filter { $0.file == "discharges.csv" }.map(\.category)
     #expect(categories == [.rejectedPatient, .rejectedPatient])
     #expect(result.quality.files[2].ownRejected == 0)
+    #expect(result.quality.text.contains("of a file's rows (rows of a patient rejected in patients.csv count only"))
     // A row bad on its own still counts: 1 of 80 is over 1%.
     let error = try #require(
       failure(

@@ -10,7 +10,11 @@ extension DataQualityReport {
         [$0.file, "\($0.rowsRead)", "\($0.rowsAccepted)", "\($0.rowsRejected)", IngestError.percent($0.rejectShare)]
       }
     lines += Self.align(table, rightAligned: [1, 2, 3, 4])
-    lines.append("reject threshold: \(IngestError.percent(rejectThreshold)) of a file's rows")
+    var threshold = "reject threshold: \(IngestError.percent(rejectThreshold)) of a file's rows"
+    if files.contains(where: { $0.ownRejected != $0.rowsRejected }) {
+      threshold += " (rows of a patient rejected in patients.csv count only there)"
+    }
+    lines.append(threshold)
 
     // The file name only on its first reason, so each file reads as a block.
     let reasons = files.flatMap { file in
