@@ -49,6 +49,34 @@ import Testing
     #expect(report.text.contains("0 passed, 1 failed"))
   }
 
+  /// A rule test's patient lists are read as the extract's fields would be: what passes in a test holds in a run.
+  @Test func aTestPatientsListsSplitAsTheExtractsDo() throws {
+    let fixture = try RuleFileFixture(
+      RuleFileFixture.ruleFile()
+        + """
+
+        tests:
+          - name: lists
+            as_of: 2026-11-20
+            given:
+              patient: { birth_date: 1990-01-01, conditions: "e11.9, I50.9|J44.1;", social_needs: "Housing, food|x y" }
+            expect: { score: 0 }
+          - name: yaml lists
+            as_of: 2026-11-20
+            given: { patient: { birth_date: 1990-01-01, conditions: [e11.9, "I50.9"], social_needs: [Food] } }
+            expect: { score: 0 }
+        """)
+    defer { fixture.remove() }
+    let tests = try fixture.load().tests
+    var field = Array("e11.9, I50.9|J44.1;".utf8)
+    let fromExtract = field.withUnsafeMutableBufferPointer { FieldBytes.codes(UnsafeBufferPointer($0)) }
+    #expect(tests[0].patient.conditions == fromExtract)
+    #expect(tests[0].patient.conditions == ["E119", "I509", "J441"])
+    #expect(tests[0].patient.socialNeeds == ["housing", "food", "x y"])
+    #expect(tests[1].patient.conditions == ["E119", "I509"])
+    #expect(tests[1].patient.socialNeeds == ["food"])
+  }
+
   @Test func coverageNamesWhatNoTestExercised() throws {
     let fixture = try RuleFileFixture(
       RuleFileFixture.ruleFile()

@@ -82,10 +82,11 @@ enum FieldBytes {
   }
 
   /// `;`-separated ICD-10-CM codes, each normalized as `code(_:)` does; empty items dropped. A code never holds a
-  /// comma, a bar or a space, so those separate codes too (`E11.9, I50.9`, `E11.9|I50.9`, `E11.9 I50.9`): read as
-  /// one, the codes would run together into one that matches only by its first prefix.
+  /// comma or a bar, so those separate codes too (`E11.9, I50.9`, `E11.9|I50.9`): read as one, the codes would run
+  /// together into one that matches only by its first prefix. Spaces do not separate: exports often follow a code
+  /// with its description (`E11.9 Type 2 diabetes`), which would become items of their own.
   static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C || isSpace($0) }) { item, out in
+    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C }) { item, out in
       var n = 0
       for c in item where c != 0x2E && !isSpace(c) {
         out[n] = c >= 0x61 && c <= 0x7A ? c & ~0x20 : c

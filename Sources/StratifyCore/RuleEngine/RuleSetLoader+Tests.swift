@@ -54,6 +54,16 @@ extension RuleSetLoader {
     return text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
+  /// A list column of the test patient: a string is split and normalized exactly as the extract's field would be
+  /// (`parse`), a YAML list item by item (`normalize`).
+  mutating func extractList(
+    _ node: Node, _ what: String, _ parse: (UnsafeBufferPointer<UInt8>) -> [String], _ normalize: (String) -> String
+  ) -> [String] {
+    guard node.sequence == nil else { return list(node, what).map(normalize) }
+    guard var text = source.string(node, what) else { return [] }
+    return text.withUTF8 { parse($0) }
+  }
+
   mutating func loadGiven(_ node: Node) -> (PatientRecord, [UtilizationEvent], [DischargeRecord])? {
     guard let e = source.entries(node, of: "'given'", allowed: ["patient", "utilization", "discharges"]) else {
       return nil
@@ -83,12 +93,12 @@ extension RuleSetLoader {
           case "pcp_id": patient.pcpID = optionalText(v, f.key)
           case "case_manager_id": patient.caseManagerID = optionalText(v, f.key)
           case "payer": patient.payer = optionalText(v, f.key)
-          case "conditions": patient.conditions = list(v, f.key).map(ValueSet.normalize)
+          case "conditions": patient.conditions = extractList(v, f.key, FieldBytes.codes, ValueSet.normalize)
           case "medication_count":
             if optionalText(v, f.key) != nil {
               if let n = source.int(v, "'medication_count'"), n >= 0 { patient.medicationCount = n } else { ok = false }
             }
-          case "social_needs": patient.socialNeeds = list(v, f.key).map { $0.lowercased() }
+          case "social_needs": patient.socialNeeds = extractList(v, f.key, FieldBytes.list) { $0.lowercased() }
           case "hospice":
             if optionalText(v, f.key) != nil {
               if let b = source.bool(v, "'hospice'") { patient.hospice = b } else { ok = false }
