@@ -86,7 +86,7 @@ import Testing
     #expect(error == .noHeader(file: "patients.csv", fields: 15))
     #expect(error.exitStatus == .dataError)
     for secret in ["Ann", "Lee", "555-0100", "1950-01-02", "E11.9"] { #expect(!error.description.contains(secret)) }
-    #expect(error.description.contains("patients.csv:1: no header"), "\(error.description)")
+    #expect(error.description.contains("patients.csv:1: no known column"), "\(error.description)")
     #expect(error.description.contains("'patient_id,birth_date,practice_id,…'"), "\(error.description)")
     let events = try #require(
       failure(["utilization.csv": Extracts.event("P1", "10/01/2026") + "\n" + Extracts.event("P1") + "\n"]))
@@ -104,16 +104,17 @@ import Testing
     #expect(!error.description.contains("\u{0}"))
   }
 
-  /// Another system's header (no contract column, no date): named, so that a mapping can be written.
-  @Test func aForeignHeaderIsNamedForTheMapping() throws {
-    let error = try #require(
-      failure(["patients.csv": "Id,BIRTHDATE,DEATHDATE,GENDER\nabc,1950-01-02,,M\n"]))
-    let header = ["Id", "BIRTHDATE", "DEATHDATE", "GENDER"]
-    #expect(error == .missingColumn(file: "patients.csv", column: "patient_id", header: header))
-    #expect(HeaderBinding.looksLikeDate("2026-11-20") && HeaderBinding.looksLikeDate("11/20/2026"))
-    #expect(HeaderBinding.looksLikeDate("20.11.2026") && HeaderBinding.looksLikeDate("2026-11-20T08:00:00Z"))
-    #expect(!HeaderBinding.looksLikeDate("birth_date") && !HeaderBinding.looksLikeDate("DIAGNOSIS1"))
-    #expect(!HeaderBinding.looksLikeDate("2026-11") && !HeaderBinding.looksLikeDate("E11.9"))
+  /// Another system's header (no contract column): not named either (no test of a cell's shape tells a column name
+  /// from a patient's name), but the message says how to map it.
+  @Test func aForeignHeaderIsNotNamedButTheMessageSaysHowToMapIt() throws {
+    let error = try #require(failure(["patients.csv": "Id,BIRTHDATE,DEATHDATE,GENDER\nabc,1950-01-02,,M\n"]))
+    #expect(error == .noHeader(file: "patients.csv", fields: 4))
+    #expect(error.description.contains("map its names under mapping.patients.columns"), "\(error.description)")
+    #expect(!error.description.contains("BIRTHDATE"))
+    // One known column makes it a header: the missing one is named, with the closest header name.
+    let named = try #require(failure(["patients.csv": "patient_id,BIRTHDATE,practice\nP1,1950-01-02,PR1\n"]))
+    #expect(named.description.contains("missing required column 'birth_date'"), "\(named.description)")
+    #expect(named.description.contains("did you mean 'BIRTHDATE'?"), "\(named.description)")
   }
 
   @Test func twoColumnsForOneContractColumnExit65() throws {

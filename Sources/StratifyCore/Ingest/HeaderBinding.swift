@@ -56,35 +56,15 @@ struct HeaderBinding: Sendable {
       }
       bound[target] = BoundColumn(index: i, spec: spec, valueMap: mapping.values[target])
     }
-    // A line without one known column and with a date in it is a data row (a headerless export: every extract has a
-    // required date): naming its cells would print a patient's data. Other unknown headers are named, for mapping.
-    if bound.isEmpty, self.header.contains(where: Self.looksLikeDate) {
-      throw .noHeader(file: kind.fileName, fields: header.count)
-    }
+    // A line without one known column is not named: it may be a data row (a headerless export), and no test of its
+    // cells' shapes tells a name or a date in some format from a column name. A header with some known columns is
+    // a header, and is named with the missing one.
+    if bound.isEmpty { throw .noHeader(file: kind.fileName, fields: header.count) }
     for spec in kind.columns where spec.required && bound[spec.name] == nil {
       throw .missingColumn(file: kind.fileName, column: spec.name, header: self.header)
     }
     self.bound = bound
     self.unknownColumns = unknown
-  }
-
-  /// Digits, a separator (`-`, `/` or `.`), digits, the same separator, digits: a date in any of the formats a
-  /// mapping can give (`2026-11-20`, `11/20/2026`, `20.11.2026`, a timestamp), never a column name.
-  static func looksLikeDate(_ cell: String) -> Bool {
-    var groups = 0
-    var digits = 0
-    var separator: UInt8?
-    for c in cell.utf8 {
-      if c >= 0x30 && c <= 0x39 {
-        digits += 1
-        continue
-      }
-      guard digits > 0, c == 0x2D || c == 0x2F || c == 0x2E, separator == nil || separator == c else { break }
-      separator = c
-      groups += 1
-      digits = 0
-    }
-    return groups >= 2 && digits > 0 || groups > 2
   }
 
   /// The contract column `name` when the header has it.

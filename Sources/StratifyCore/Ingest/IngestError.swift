@@ -11,8 +11,8 @@ public enum IngestError: StratifyError, Equatable {
   case noDataRows(file: String, path: String)
   /// A required contract column is not in the header (after mapping).
   case missingColumn(file: String, column: String, header: [String])
-  /// The first line has none of the file's contract (or mapped) columns: most likely a data row, so it is never
-  /// shown (it may hold names, phones or diagnoses); `fields` is how many it has.
+  /// The first line has none of the file's contract (or mapped) columns: a data row (a headerless export) or another
+  /// system's header. It is never shown, since it may hold names, phones or diagnoses; `fields` is how many it has.
   case noHeader(file: String, fields: Int)
   /// The header holds NUL bytes: the file is UTF-16 (or another encoding that is not UTF-8).
   case notUTF8(file: String)
@@ -49,8 +49,10 @@ public enum IngestError: StratifyError, Equatable {
     case .notUTF8(let file):
       return "\(file):1: not UTF-8: the header holds NUL bytes (a UTF-16 export?); export the file as UTF-8"
     case .noHeader(let file, let fields):
-      return "\(file):1: no header: line 1 has none of the file's columns (\(fields) fields, not shown: it may be a"
-        + " data row); the extract must begin with a header line, e.g. \(Self.exampleHeader(file))"
+      return "\(file):1: no known column: line 1 has none of the file's columns (\(fields) fields, not shown: it may be"
+        + " a data row). If the header line is missing, the extract must begin with one, e.g."
+        + " \(Self.exampleHeader(file)); if it is another system's header, map its names under"
+        + " mapping.\(ExtractKind(fileName: file)?.key ?? "<file>").columns"
     case .duplicateColumn(let file, let column, let first, let second):
       return "\(file):1: columns '\(first)' and '\(second)' both give '\(column)'; keep one, or map the other away"
     case .unterminatedQuote(let file, let line):
