@@ -47,6 +47,11 @@ import Testing
     ("2026-03-04T08:30:00 Paul Brown", false), ("2026-03-04T08", false), ("2026-03-04T08:60", false),
     ("2026-03-04T08:30:61", false), ("2026-03-04T08:30:00.", false), ("2026-03-04T08:30:00+2", false),
     ("2026-03-04T", false), ("2026-03-04 ", false), ("2026-03-04X10:11:12", false),
+    // What exports commonly write: a one-digit hour, AM/PM, a space before the zone, a zone name.
+    ("2026-03-04 8:05", true), ("2026-03-04 12:00:00 AM", true), ("2026-03-04 8:05 pm", true),
+    ("2026-03-04 00:00:00 +00:00", true), ("2026-03-04T10:11:12 UTC", true), ("2026-03-04 10:11:12GMT", true),
+    ("2026-03-04 13:00 PM", false), ("2026-03-04 0:00 AM", false), ("2026-03-04 8:5", false),
+    ("2026-03-04 8:05 XM", false), ("2026-03-04T10:11:12 UTC+1", false),
   ])
   func checksTheTimeOfATimestamp(text: String, valid: Bool) throws {
     #expect((Day(iso: text) != nil) == valid)

@@ -130,41 +130,62 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     return Day(year: y, month: m, day: d)
   }
 
-  /// Whether `b[start...]` is a time of day as ISO 8601 writes it after a date, and nothing else: `T` or a space,
-  /// `HH:MM` (00:00–23:59), optional `:SS` (00–60) with an optional fraction (`.123` or `,123`), then an optional
-  /// zone: `Z`, `±HH`, `±HH:MM` or `±HHMM`. (A timestamp counts as its date; the time is checked, not used.)
+  /// Whether `b[start...]` is a time of day after a date, and nothing else: `T` or spaces, the hour (one or two
+  /// digits: 0–23, or 1–12 before AM/PM), `:MM`, optional `:SS` (00–60) with an optional fraction (`.123`, `,5`),
+  /// optional `AM`/`PM`, then an optional zone — `Z`, `UTC`, `GMT`, `±HH`, `±HH:MM` or `±HHMM` — with or without a
+  /// space before it. ISO 8601 and what exports commonly write (`2026-11-20T08:05:00Z`, `11/20/2026 8:05 PM`,
+  /// `2026-11-20 08:05:00 +00:00`). A timestamp counts as its date: the time is checked, not used.
   static func isTime(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
     var i = start
     guard i < b.count, b[i] == 0x54 || b[i] == 0x20 else { return false }
-    i += 1
-    func number(atMost limit: Int) -> Bool {
-      guard i + 1 < b.count, isDigit(b[i]), isDigit(b[i + 1]) else { return false }
-      let value = Int(b[i] - 0x30) * 10 + Int(b[i + 1] - 0x30)
-      i += 2
-      return value <= limit
+    if b[i] == 0x54 { i += 1 } else { skipSpaces(b, &i) }
+    func number(digits: ClosedRange<Int>, atMost limit: Int) -> Int? {
+      var value = 0
+      var n = 0
+      while n < digits.upperBound, i < b.count, isDigit(b[i]) {
+        value = value * 10 + Int(b[i] - 0x30)
+        i += 1
+        n += 1
+      }
+      return digits.contains(n) && value <= limit ? value : nil
     }
     func take(_ c: UInt8) -> Bool {
       guard i < b.count, b[i] == c else { return false }
       i += 1
       return true
     }
-    guard number(atMost: 23), take(0x3A), number(atMost: 59) else { return false }
+    func takeWord(_ word: String) -> Bool {
+      let w = Array(word.utf8)
+      guard i + w.count <= b.count, (0..<w.count).allSatisfy({ b[i + $0] | 0x20 == w[$0] | 0x20 }) else { return false }
+      i += w.count
+      return true
+    }
+    guard let hour = number(digits: 1...2, atMost: 23), take(0x3A), number(digits: 2...2, atMost: 59) != nil
+    else { return false }
     if take(0x3A) {
-      guard number(atMost: 60) else { return false }
+      guard number(digits: 2...2, atMost: 60) != nil else { return false }
       if take(0x2E) || take(0x2C) {
-        let digitsStart = i
+        guard number(digits: 1...9, atMost: Int.max) != nil else { return false }
         while i < b.count, isDigit(b[i]) { i += 1 }
-        guard i > digitsStart else { return false }
       }
     }
-    if take(0x5A) { return i == b.count }
+    skipSpaces(b, &i)
+    if takeWord("AM") || takeWord("PM") {
+      guard (1...12).contains(hour) else { return false }
+      skipSpaces(b, &i)
+    }
+    if take(0x5A) || takeWord("UTC") || takeWord("GMT") { return i == b.count }
     if take(0x2B) || take(0x2D) {
-      guard number(atMost: 23) else { return false }
+      guard number(digits: 2...2, atMost: 23) != nil else { return false }
       if i == b.count { return true }
       _ = take(0x3A)
-      guard number(atMost: 59) else { return false }
+      guard number(digits: 2...2, atMost: 59) != nil else { return false }
     }
     return i == b.count
+  }
+
+  private static func skipSpaces(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+    while i < b.count, b[i] == 0x20 { i += 1 }
   }
 
   @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
