@@ -435,25 +435,29 @@ public final class HistoryStore: Sendable {
   /// `keep` + 1 by as-of (the folders kept, and the night before them), never those of the run of `current`. The
   /// runs' own rows stay — as-of, rule set, input checksums, counts and figures — for the trends and as the record of
   /// what ran; a run only ever reads the rows of the run before it. Returns how many runs lost rows (0 once the older
-  /// ones have none left), in one transaction.
+  /// ones have none left).
   @discardableResult public func prune(keepingNewest keep: Int, current: Day) throws -> Int {
-    try write { db in
-      // As `OutputFolder.prune` chooses the folders (beyond the newest `keep`, except the current run), keeping one
-      // run more: the night before the oldest kept one, which a re-run of that night compares with.
-      let older = try Row.fetchAll(
+    // As `OutputFolder.prune` chooses the folders (beyond the newest `keep`, except the current run), keeping one
+    // run more: the night before the oldest kept one, which a re-run of that night compares with.
+    let older = try read { db in
+      try Row.fetchAll(
         db, sql: "SELECT id, as_of FROM run WHERE state = 'published' ORDER BY as_of DESC LIMIT -1 OFFSET ?",
         arguments: [keep + 1]
       ).filter { ($0["as_of"] as String) != current.description }.map { $0["id"] as Int64 }
-      var pruned = 0
-      for id in older {
-        try db.execute(sql: "DELETE FROM patient_score WHERE run_id = ?", arguments: [id])
-        var deleted = db.changesCount
-        try db.execute(sql: "DELETE FROM action WHERE run_id = ?", arguments: [id])
-        deleted += db.changesCount
-        if deleted > 0 { pruned += 1 }
-      }
-      return pruned
     }
+    // One transaction a run: the first night with `keep_runs` on a long history deletes many runs' rows, and a
+    // transaction per run keeps each lock and rollback journal to one run's size (what is done stays done).
+    var pruned = 0
+    for id in older {
+      let deleted = try write { db in
+        try db.execute(sql: "DELETE FROM patient_score WHERE run_id = ?", arguments: [id])
+        let scores = db.changesCount
+        try db.execute(sql: "DELETE FROM action WHERE run_id = ?", arguments: [id])
+        return scores + db.changesCount
+      }
+      if deleted > 0 { pruned += 1 }
+    }
+    return pruned
   }
 
   /// Published runs, oldest first (tests, retention).

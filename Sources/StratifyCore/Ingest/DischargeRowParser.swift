@@ -64,8 +64,8 @@ struct DischargeRowParser: ChunkableRowParser {
   /// stay extracted twice, which would count as two admissions), and returns a reject for each. Stays without an
   /// encounter_id are all kept: nothing tells them apart. Call once, after the last `append`.
   ///
-  /// Each stay is compared with the earlier stays of its own patient only (a chain per patient): a few
-  /// comparisons a stay, no hashing.
+  /// Looked up by a hash of (patient, encounter_id bytes), confirmed on the bytes: no String per stay, and no
+  /// patient's stays compared with each other one by one (a placeholder patient can have thousands).
   mutating func removeRepeatedEncounters() -> [Reject] {
     guard encounterID != nil, !stays.isEmpty else { return [] }
     defer {
@@ -76,17 +76,26 @@ struct DischargeRowParser: ChunkableRowParser {
     var rejects: [Reject] = []
     var kept: [Int] = []
     kept.reserveCapacity(stays.count)
-    var latest = [Int](repeating: -1, count: Int(owners.max()!) + 1)
-    var earlier = [Int](repeating: -1, count: stays.count)
+    // The latest kept stay of each hash, and for each kept stay the one before it with the same hash.
+    var latest: [Int: Int] = [:]
+    latest.reserveCapacity(stays.count)
+    var sameHash = [Int](repeating: -1, count: stays.count)
     encounterBytes.withUnsafeBufferPointer { bytes in
       func encounter(_ k: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : encounterEnds[k - 1])..<encounterEnds[k]])
       }
       for k in stays.indices {
-        let owner = Int(owners[k])
         let mine = encounter(k)
-        var j = mine.isEmpty ? -1 : latest[owner]
-        while j >= 0, !encounter(j).elementsEqual(mine) { j = earlier[j] }
+        guard !mine.isEmpty else {
+          kept.append(k)
+          continue
+        }
+        var hasher = Hasher()
+        hasher.combine(owners[k])
+        hasher.combine(bytes: UnsafeRawBufferPointer(mine))
+        let hash = hasher.finalize()
+        var j = latest[hash] ?? -1
+        while j >= 0, owners[j] != owners[k] || !encounter(j).elementsEqual(mine) { j = sameHash[j] }
         if j >= 0 {
           // The encounter_id itself is not quoted: reasons never carry a stay's identifiers.
           rejects.append(
@@ -95,8 +104,8 @@ struct DischargeRowParser: ChunkableRowParser {
               reason: "the same encounter_id for the same patient as line \(lines[j]), which is kept",
               category: .repeatedEncounter))
         } else {
-          earlier[k] = latest[owner]
-          latest[owner] = k
+          sameHash[k] = latest[hash] ?? -1
+          latest[hash] = k
           kept.append(k)
         }
       }

@@ -86,7 +86,7 @@ enum FieldBytes {
   /// together into one that matches only by its first prefix. Spaces do not separate: exports often follow a code
   /// with its description (`E11.9 Type 2 diabetes`), which would become items of their own.
   static func codes(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C }) { item, out in
+    items(b, separatedBy: isListSeparator) { item, out in
       var n = 0
       for c in item where c != 0x2E && !isSpace(c) {
         out[n] = c >= 0x61 && c <= 0x7A ? c & ~0x20 : c
@@ -96,9 +96,12 @@ enum FieldBytes {
     }
   }
 
+  /// `;`, `,` or `|`: what separates the items of a list field.
+  @inline(__always) static func isListSeparator(_ c: UInt8) -> Bool { c == 0x3B || c == 0x2C || c == 0x7C }
+
   /// `;`-separated words, trimmed and lower-cased; empty items dropped. A comma or a bar separates items too.
   static func list(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-    items(b, separatedBy: { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C }) { item, out in
+    items(b, separatedBy: isListSeparator) { item, out in
       let t = trimmed(item)
       for (k, c) in t.enumerated() { out[k] = lower(c) }
       return t.count
