@@ -60,6 +60,19 @@ import Testing
     }
   }
 
+  /// A share is red past half the threshold, counting what the threshold counts: not the rows of a patient
+  /// rejected in patients.csv.
+  @Test func theDataQualityAlertLeavesOutRowsOfRejectedPatients() throws {
+    var metrics = RunMetrics(try MetricsFixture.input())
+    metrics.files[1].rowsRead = 100
+    metrics.files[1].rowsRejected = 5
+    metrics.files[1].rejectsByReason = ["rejected_patient": 5]
+    func alert() -> Bool? { (ReportWriter.dataQuality(metrics)["files"] as? [[String: Any]])?[1]["alert"] as? Bool }
+    #expect(alert() == false)
+    metrics.files[1].rejectsByReason = ["rejected_patient": 4, "unknown_enum": 1]
+    #expect(alert() == true)
+  }
+
   @Test func theReportShowsTheNightsFigures() throws {
     let (folder, files) = try render(.sections)
     defer { folder.remove() }
