@@ -166,6 +166,27 @@ import Testing
     #expect(result.inputs[2].rowsRead == 35 && result.inputs[2].rowsRejected == 2)
   }
 
+  /// A patient with many stays (a placeholder id) is looked up by hash past 32 of them: the same answers.
+  @Test(arguments: [1, 3])
+  func repeatedEncountersOfAPatientWithManyStays(chunks: Int) throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    func stay(_ id: String, _ encounter: String) -> String {
+      "\(id),\(encounter),2026-10-01,2026-10-02,General,emergency,home,I50.9"
+    }
+    // Lines 2-51: P1's E0...E49; then E3 (before the limit), E40 (after it), E49 (the last), P2's E3 (kept).
+    let rows = (0..<50).map { stay("P1", "E\($0)") } + [stay("P1", "E3"), stay("P1", "E40"), stay("P1", "E49")]
+      + [stay("P2", "E3"), stay("P1", "E50")]
+    let paths = try Extracts.write(
+      in: folder, patients: ["P1", "P2"].map { Extracts.patient($0) }, utilization: [], discharges: rows)
+    let result = try Extracts.load(paths, options: IngestOptions(blockSize: 64, chunkCount: chunks))
+    let rejects = result.rejects.filter { $0.file == "discharges.csv" }
+    #expect(rejects.map(\.line) == [52, 53, 54])
+    let firsts = [5, 42, 51].map { "the same encounter_id for the same patient as line \($0)" }
+    #expect(rejects.map { String($0.reason.split(separator: ",")[0]) } == firsts)
+    #expect(result.discharges.rows.count == 52)
+  }
+
   @Test func rowsOfARejectedPatientSayWhyTheyAreUnknown() throws {
     let folder = try TestFolder()
     defer { folder.remove() }

@@ -64,8 +64,9 @@ struct DischargeRowParser: ChunkableRowParser {
   /// stay extracted twice, which would count as two admissions), and returns a reject for each. Stays without an
   /// encounter_id are all kept: nothing tells them apart. Call once, after the last `append`.
   ///
-  /// Looked up by a hash of (patient, encounter_id bytes), confirmed on the bytes: no String per stay, and no
-  /// patient's stays compared with each other one by one (a placeholder patient can have thousands).
+  /// Compared on raw bytes (no String per stay) with the earlier stays of the same patient only, along a chain per
+  /// patient: a few comparisons a stay. A patient past `chainLimit` stays (a placeholder id can have thousands) is
+  /// looked up by hash instead, so no patient's stays are compared pair by pair.
   mutating func removeRepeatedEncounters() -> [Reject] {
     guard encounterID != nil, !stays.isEmpty else { return [] }
     defer {
@@ -73,40 +74,58 @@ struct DischargeRowParser: ChunkableRowParser {
       encounterEnds = []
       lines = []
     }
+    let chainLimit = 32
     var rejects: [Reject] = []
     var kept: [Int] = []
     kept.reserveCapacity(stays.count)
-    // The latest kept stay of each hash, and for each kept stay the one before it with the same hash.
-    var latest: [Int: Int] = [:]
-    latest.reserveCapacity(stays.count)
-    var sameHash = [Int](repeating: -1, count: stays.count)
+    // Per patient: the latest kept stay with an encounter_id, and how many such stays; per stay, the one before it.
+    var latest = [Int](repeating: -1, count: Int(owners.max()!) + 1)
+    var chainLength = [Int32](repeating: 0, count: latest.count)
+    var earlier = [Int](repeating: -1, count: stays.count)
+    /// The stays of patients past `chainLimit`, by (patient, encounter_id).
+    var hashed: [HashedEncounter: Int] = [:]
     encounterBytes.withUnsafeBufferPointer { bytes in
       func encounter(_ k: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : encounterEnds[k - 1])..<encounterEnds[k]])
       }
+      func key(_ k: Int) -> HashedEncounter { HashedEncounter(owner: owners[k], bytes: Array(encounter(k))) }
       for k in stays.indices {
+        let owner = Int(owners[k])
         let mine = encounter(k)
         guard !mine.isEmpty else {
           kept.append(k)
           continue
         }
-        var hasher = Hasher()
-        hasher.combine(owners[k])
-        hasher.combine(bytes: UnsafeRawBufferPointer(mine))
-        let hash = hasher.finalize()
-        var j = latest[hash] ?? -1
-        while j >= 0, owners[j] != owners[k] || !encounter(j).elementsEqual(mine) { j = sameHash[j] }
-        if j >= 0 {
+        var first: Int?
+        if chainLength[owner] < chainLimit {
+          var j = latest[owner]
+          while j >= 0, !encounter(j).elementsEqual(mine) { j = earlier[j] }
+          if j >= 0 { first = j }
+        } else {
+          first = hashed[key(k)]
+        }
+        if let first {
           // The encounter_id itself is not quoted: reasons never carry a stay's identifiers.
           rejects.append(
             Reject(
               file: ExtractKind.discharges.fileName, line: lines[k], column: "encounter_id",
-              reason: "the same encounter_id for the same patient as line \(lines[j]), which is kept",
+              reason: "the same encounter_id for the same patient as line \(lines[first]), which is kept",
               category: .repeatedEncounter))
-        } else {
-          sameHash[k] = latest[hash] ?? -1
-          latest[hash] = k
-          kept.append(k)
+          continue
+        }
+        kept.append(k)
+        earlier[k] = latest[owner]
+        latest[owner] = k
+        chainLength[owner] += 1
+        if chainLength[owner] == chainLimit {
+          // From now on this patient's stays are looked up by hash: the chain so far goes into the table.
+          var j = k
+          while j >= 0 {
+            hashed[key(j)] = j
+            j = earlier[j]
+          }
+        } else if chainLength[owner] > chainLimit {
+          hashed[key(k)] = k
         }
       }
     }
@@ -115,6 +134,11 @@ struct DischargeRowParser: ChunkableRowParser {
       owners = kept.map { owners[$0] }
     }
     return rejects
+  }
+
+  private struct HashedEncounter: Hashable {
+    var owner: Int32
+    var bytes: [UInt8]
   }
 
   mutating func parse(_ row: RowReader) throws {
