@@ -73,6 +73,23 @@ import Testing
     #expect(alert() == true)
   }
 
+  /// Without a previous run to compare with, the tier movement says why: a first run, or one whose previous
+  /// night's patient rows keep_runs no longer keeps (earlier runs are in the trends).
+  @Test(arguments: [true, false])
+  func withoutAPreviousRunTheMovementSaysWhy(earlierRuns: Bool) throws {
+    let folder = try TestFolder()
+    defer { folder.remove() }
+    var metrics = RunMetrics(try MetricsFixture.input())
+    metrics.previousRun = nil
+    try ReportWriter.write(
+      metrics, history: earlierRuns ? history(metrics) : [], ruleSet: try MetricsFixture.ruleSet(),
+      settings: ReportSettings(perPractice: .sections), templates: nil, folder: folder.path)
+    let html = try String(contentsOfFile: folder.path + "/report.html", encoding: .utf8)
+    #expect(html.contains("no earlier run to compare with"))
+    #expect(html.contains("no longer kept (keep_runs)") == earlierRuns)
+    #expect(html.contains("This is the first run") == !earlierRuns)
+  }
+
   @Test func theReportShowsTheNightsFigures() throws {
     let (folder, files) = try render(.sections)
     defer { folder.remove() }

@@ -107,7 +107,8 @@ struct ReportContext {
 
   var movement: [String: Any] {
     let m = figures.tierChanges
-    guard let previousRun = metrics.previousRun else { return ["hasPrevious": false] }
+    // Earlier runs in the trends but no previous run to compare with: keep_runs pruned its patient rows.
+    guard let previousRun = metrics.previousRun else { return ["hasPrevious": false, "pruned": trend.count >= 2] }
     let order = pyramidOrder
     let fromTiers = order + m.matrix.keys.filter { !order.contains($0) }.sorted()
     let header: [[String: Any]] = order.map { ["tier": $0] }
