@@ -28,12 +28,14 @@ import Testing
     #expect(ruleSet.tiers.map(\.name) == ["excluded", "intensive", "high", "rising", "low"])
   }
 
-  @Test func aFailingRuleTestShowsExpectedAgainstActualAndThePointsByRule() throws {
-    let fixture = try RuleFileFixture(
-      RuleFileFixture.ruleFile()
-        + """
+  /// The fixture rule file with these `tests:` items (YAML, indented as items of `tests:`).
+  static func fixture(tests: String) throws -> RuleFileFixture {
+    try RuleFileFixture(RuleFileFixture.ruleFile() + "\n\ntests:\n" + tests)
+  }
 
-        tests:
+  @Test func aFailingRuleTestShowsExpectedAgainstActualAndThePointsByRule() throws {
+    let fixture = try Self.fixture(
+      tests: """
           - name: wrong on purpose
             as_of: 2026-11-20
             given: { patient: { birth_date: 1940-01-01 } }
@@ -51,11 +53,8 @@ import Testing
 
   /// A rule test's patient lists are read as the extract's fields would be: what passes in a test holds in a run.
   @Test func aTestPatientsListsSplitAsTheExtractsDo() throws {
-    let fixture = try RuleFileFixture(
-      RuleFileFixture.ruleFile()
-        + """
-
-        tests:
+    let fixture = try Self.fixture(
+      tests: """
           - name: lists
             as_of: 2026-11-20
             given:
@@ -78,11 +77,8 @@ import Testing
   }
 
   @Test func coverageNamesWhatNoTestExercised() throws {
-    let fixture = try RuleFileFixture(
-      RuleFileFixture.ruleFile()
-        + """
-
-        tests:
+    let fixture = try Self.fixture(
+      tests: """
           - name: young
             as_of: 2026-11-20
             given: { patient: { birth_date: 1990-01-01 } }

@@ -18,7 +18,9 @@ extension DataQualityReport {
 
     // The file name only on its first reason, so each file reads as a block.
     let reasons = files.flatMap { file in
-      file.rejectsByCategory.enumerated().map { [$0.offset == 0 ? file.file : "", $0.element.category.label, "\($0.element.count)"] }
+      file.rejectsByCategory.enumerated().map {
+        [$0.offset == 0 ? file.file : "", $0.element.category.label, "\($0.element.count)"]
+      }
     }
     if !reasons.isEmpty {
       lines.append("")
