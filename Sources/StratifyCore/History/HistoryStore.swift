@@ -438,12 +438,18 @@ public final class HistoryStore: Sendable {
   /// ones have none left).
   @discardableResult public func prune(keepingNewest keep: Int, current: Day) throws -> Int {
     // As `OutputFolder.prune` chooses the folders (beyond the newest `keep`, except the current run), keeping one
-    // run more: the night before the oldest kept one, which a re-run of that night compares with.
+    // run more: the night before the oldest kept one, which a re-run of that night compares with. Only runs that
+    // still have rows: those pruned on earlier nights are not visited again.
     let older = try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT id, as_of FROM run WHERE state = 'published' ORDER BY as_of DESC LIMIT -1 OFFSET ?",
-        arguments: [keep + 1]
-      ).filter { ($0["as_of"] as String) != current.description }.map { $0["id"] as Int64 }
+      try Int64.fetchAll(
+        db,
+        sql: """
+          SELECT id FROM (
+            SELECT id, as_of FROM run WHERE state = 'published' ORDER BY as_of DESC LIMIT -1 OFFSET ?
+          ) AS older
+          WHERE as_of != ? AND (EXISTS (SELECT 1 FROM patient_score WHERE run_id = older.id)
+            OR EXISTS (SELECT 1 FROM action WHERE run_id = older.id))
+          """, arguments: [keep + 1, current.description])
     }
     // One transaction a run: the first night with `keep_runs` on a long history deletes many runs' rows, and a
     // transaction per run keeps each lock and rollback journal to one run's size (what is done stays done).

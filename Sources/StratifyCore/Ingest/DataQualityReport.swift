@@ -16,11 +16,9 @@ public struct DataQualityReport: Sendable, Equatable {
     /// Rejected share of the data rows (0 for a file without rows).
     public var rejectShare: Double { rowsRead == 0 ? 0 : Double(rowsRejected) / Double(rowsRead) }
 
-    /// Rows rejected for a problem of their own: all but those of a patient rejected in patients.csv, whose cause
-    /// that file's share already counts (one bad birth date must not fail a small practice's night through its
-    /// stays).
+    /// Rows rejected for a problem of their own (`RejectCategory.countsTowardThreshold`).
     public var ownRejected: Int {
-      rowsRejected - (rejectsByCategory.first { $0.category == .rejectedPatient }?.count ?? 0)
+      rejectsByCategory.filter(\.category.countsTowardThreshold).reduce(0) { $0 + $1.count }
     }
 
     /// `ownRejected` as a share of the data rows: what the reject threshold applies to.

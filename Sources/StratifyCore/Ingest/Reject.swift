@@ -50,6 +50,11 @@ public enum RejectCategory: String, CaseIterable, Sendable, Hashable, Comparable
     }
   }
 
+  /// Whether a reject of this kind counts toward its file's share for the reject threshold: all but a row of a
+  /// patient rejected in patients.csv, whose cause that file's share already counts (one bad birth date must not
+  /// fail a small practice's night through its stays).
+  public var countsTowardThreshold: Bool { self != .rejectedPatient }
+
   /// Declaration order.
   public static func < (lhs: RejectCategory, rhs: RejectCategory) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

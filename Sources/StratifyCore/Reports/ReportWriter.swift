@@ -90,11 +90,10 @@ public enum ReportWriter {
     let files: [[String: Any]] = metrics.files.map { f in
       let share = Figures.share(f.rowsRejected, of: f.rowsRead)
       // Red on the share the threshold applies to: rows of a patient rejected in patients.csv count there only.
-      let own = f.rowsRejected - (f.rejectsByReason[RejectCategory.rejectedPatient.rawValue] ?? 0)
       return [
         "file": f.file, "read": Figures.grouped(f.rowsRead), "accepted": Figures.grouped(f.rowsAccepted),
         "rejected": Figures.grouped(f.rowsRejected), "share": Figures.percent(share, places: 2),
-        "alert": (Figures.share(own, of: f.rowsRead) ?? 0) > metrics.rejectThreshold / 2,
+        "alert": (Figures.share(f.ownRejected, of: f.rowsRead) ?? 0) > metrics.rejectThreshold / 2,
       ]
     }
     let unknown: [[String: Any]] = metrics.files.filter { !$0.unknownColumns.isEmpty }.map {

@@ -74,6 +74,13 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     /// Reject reason → rows; non-zero reasons only.
     public var rejectsByReason: [String: Int]
     public var unknownColumns: [String]
+
+    /// Rows rejected for a problem of their own (`RejectCategory.countsTowardThreshold`): what the threshold counts.
+    public var ownRejected: Int {
+      rejectsByReason.reduce(0) { total, reason in
+        total + (RejectCategory(rawValue: reason.key)?.countsTowardThreshold == false ? 0 : reason.value)
+      }
+    }
   }
 
   /// The figures of the whole population (everything but data quality), as the report renders them.
